@@ -1,0 +1,82 @@
+"""Adding documents and reading the corpus's state."""
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from db.models import Document, Record, Value
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """An article as read from a file, before it is stored."""
+
+    text: str
+    external_id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    source_path: str | None = None
+
+
+def add_document(session: Session, new: NewDocument) -> Document | None:
+    """Store an article exactly as received; None when the same text is already stored."""
+    sha = text_sha256(new.text)
+    if session.exec(select(Document.id).where(Document.sha256 == sha)).first() is not None:
+        return None
+    document = Document(sha256=sha, **new.__dict__)
+    session.add(document)
+    session.flush()
+    return document
+
+
+def document_by_key(session: Session, key: str) -> Document | None:
+    """Find a document by its numeric id, ingest id or sha256."""
+    if key.isdigit():
+        found = session.get(Document, int(key))
+        if found:
+            return found
+    return session.exec(
+        select(Document).where((Document.external_id == key) | (Document.sha256 == key))
+    ).first()
+
+
+@dataclass(frozen=True)
+class CorpusStatus:
+    documents_by_state: dict[str, int]
+    extracted_documents: int
+    records: int
+    values_by_review: dict[str, int]
+    values_by_match: dict[str, int]
+
+
+def corpus_status(session: Session) -> CorpusStatus:
+    by_state = dict(
+        session.exec(select(Document.state, func.count()).group_by(Document.state)).all()
+    )
+    extracted = session.exec(
+        select(func.count(func.distinct(Record.document_id))).where(Record.origin == "model")
+    ).one()
+    records = session.exec(select(func.count()).select_from(Record)).one()
+    by_review = dict(
+        session.exec(
+            select(func.coalesce(Value.decision, "pending"), func.count()).group_by(
+                func.coalesce(Value.decision, "pending")
+            )
+        ).all()
+    )
+    by_match = dict(
+        session.exec(
+            select(func.coalesce(Value.match, "uncited"), func.count()).group_by(
+                func.coalesce(Value.match, "uncited")
+            )
+        ).all()
+    )
+    return CorpusStatus(by_state, extracted, records, by_review, by_match)

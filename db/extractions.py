@@ -1,0 +1,142 @@
+"""Storing what a backend found, with its provenance.
+
+A document's extraction (the Extraction row, its records and values) is
+written in one transaction by the caller, so a killed batch job leaves either
+the whole document or nothing.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Document, Extraction, Record, Run, Value, utcnow
+from schemas.records import Citation, GroundedRecord, GroundedValue
+
+
+@dataclass
+class Provenance:
+    """What an extraction cost and how it went; filled in by the backend."""
+
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_s: float = 0.0
+
+
+def start_run(session: Session, **settings: Any) -> Run:
+    run = Run(**settings)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: Run, status: str) -> None:
+    run.finished_at = utcnow()
+    run.status = status
+    session.add(run)
+
+
+def already_extracted(session: Session, document: Document, run: Run) -> bool:
+    """Whether this text was extracted with the same prompt, schema and model."""
+    query = select(Extraction.id).where(
+        Extraction.text_sha256 == document.sha256,
+        Extraction.prompt_version == run.prompt_version,
+        Extraction.schema_version == run.schema_version,
+        Extraction.model == run.model,
+        Extraction.status == "ok",
+    )
+    return session.exec(query).first() is not None
+
+
+def _value_row(document: Document, record: Record, value: GroundedValue) -> Value:
+    cite = value.citation
+    cite.check(document.text)
+    return Value(
+        record_id=record.id,
+        document_id=document.id,
+        field=value.field,
+        model_value=value.value,
+        model_quote=cite.quote,
+        model_start=cite.start,
+        model_end=cite.end,
+        match=cite.match,
+        score=cite.score,
+        value=value.value,
+        quote=cite.quote,
+        source=cite.source,
+        start=cite.start,
+        end=cite.end,
+    )
+
+
+def add_record(
+    session: Session,
+    document: Document,
+    grounded: GroundedRecord,
+    extraction_id: int | None = None,
+    origin: str = "model",
+) -> Record:
+    """Write one record and its values; refuses any span that breaks the invariant."""
+    evidence: Citation = grounded.evidence
+    evidence.check(document.text)
+    record = Record(
+        document_id=document.id,
+        extraction_id=extraction_id,
+        kind=grounded.kind,
+        key=grounded.key,
+        origin=origin,
+        evidence_quote=evidence.quote,
+        evidence_source=evidence.source,
+        evidence_start=evidence.start,
+        evidence_end=evidence.end,
+        evidence_match=evidence.match,
+    )
+    session.add(record)
+    session.flush()
+    session.add_all([_value_row(document, record, v) for v in grounded.values])
+    return record
+
+
+def store_extraction(
+    session: Session,
+    document: Document,
+    run: Run,
+    records: list[GroundedRecord],
+    provenance: Provenance,
+    status: str = "ok",
+    error: str | None = None,
+) -> Extraction:
+    """Record one document's extraction and its records (the caller commits)."""
+    extraction = Extraction(
+        run_id=run.id,
+        document_id=document.id,
+        text_sha256=document.sha256,
+        backend=run.backend,
+        model=run.model,
+        prompt_version=run.prompt_version,
+        schema_version=run.schema_version,
+        status=status,
+        error=error,
+        attempts=provenance.attempts,
+        prompt_tokens=provenance.prompt_tokens,
+        completion_tokens=provenance.completion_tokens,
+        cached_tokens=provenance.cached_tokens,
+        cost_usd=provenance.cost_usd,
+        latency_s=provenance.latency_s,
+    )
+    session.add(extraction)
+    session.flush()
+    for grounded in records:
+        add_record(session, document, grounded, extraction.id)
+    return extraction
+
+
+def latest_extraction(session: Session, document_id: int) -> Extraction | None:
+    return session.exec(
+        select(Extraction)
+        .where(Extraction.document_id == document_id, Extraction.status == "ok")
+        .order_by(col(Extraction.id).desc())
+    ).first()
