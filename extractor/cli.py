@@ -9,6 +9,7 @@ from rich.table import Table
 
 from db.documents import add_document, corpus_status
 from db.engine import session_scope
+from extractor.cli_export import export
 from extractor.console import console, engine, errors, use_database
 from extractor.ingest import Problem, read_paths
 
@@ -75,3 +76,6 @@ def status() -> None:
         label = "  no quote" if match == "uncited" else f"  quote {match}"
         table.add_row(label, str(report.values_by_match.get(match, 0)))
     console.print(table)
+
+
+app.command()(export)
