@@ -65,18 +65,12 @@ def corpus_status(session: Session) -> CorpusStatus:
         select(func.count(func.distinct(Record.document_id))).where(Record.origin == "model")
     ).one()
     records = session.exec(select(func.count()).select_from(Record)).one()
-    by_review = dict(
-        session.exec(
-            select(func.coalesce(Value.decision, "pending"), func.count()).group_by(
-                func.coalesce(Value.decision, "pending")
-            )
-        ).all()
-    )
-    by_match = dict(
-        session.exec(
-            select(func.coalesce(Value.match, "uncited"), func.count()).group_by(
-                func.coalesce(Value.match, "uncited")
-            )
-        ).all()
-    )
+    by_review = _counts(session, Value.decision, "pending")
+    by_match = _counts(session, Value.match, "uncited")
     return CorpusStatus(by_state, extracted, records, by_review, by_match)
+
+
+def _counts(session: Session, column, null_label: str) -> dict[str, int]:
+    """Rows per value of a column, with NULL counted under `null_label`."""
+    rows = session.exec(select(column, func.count()).group_by(column)).all()
+    return {(key if key is not None else null_label): n for key, n in rows}

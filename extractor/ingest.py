@@ -114,12 +114,12 @@ def read_jsonl(path: Path) -> Iterator[NewDocument | Problem]:
                 yield Problem(where, f"line larger than {MAX_BYTES} bytes")
                 continue
             try:
-                item = json.loads(decode(raw))
+                item = json.loads(decode(raw.strip()))
             except DecodeError as error:
                 yield Problem(where, str(error))
                 continue
             except json.JSONDecodeError as error:
-                yield Problem(where, f"malformed JSON ({error.msg} at column {error.colno})")
+                yield Problem(where, f"malformed JSON ({error})")
                 continue
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 yield Problem(where, "no string 'text' field")
