@@ -16,9 +16,10 @@ measures and durations, labels, ordinals, weekdays and "one of".
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from extractor import number_words as words
 from extractor.normalize import Shadow, normalize_for_match, normalize_quote
@@ -87,7 +88,13 @@ _VAGUE_SCALES = _fold_map(words.VAGUE_SCALES)
 _DUALS = _dual_forms()
 _UNKNOWN_CUES = _fold_seqs(words.UNKNOWN_CUES)
 _OUTCOME_NOUNS = _fold_set(words.OUTCOME_NOUNS)
-_PREFIXES = {kind: _fold_seqs(seqs) for kind, seqs in words.PREFIX_QUALIFIERS.items()}
+# Qualifiers before a number, by first word: (kind, words), longest first.
+_PREFIXES: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _kind, _seqs in words.PREFIX_QUALIFIERS.items():
+    for _seq in _fold_seqs(_seqs):
+        _PREFIXES.setdefault(_seq[0], []).append((_kind, _seq))
+for _options in _PREFIXES.values():
+    _options.sort(key=lambda option: -len(option[1]))
 _SUFFIXES = {kind: _fold_seqs(seqs) for kind, seqs in words.SUFFIX_QUALIFIERS.items()}
 _RANGE_OPENERS = _fold_seqs(words.RANGE_OPENERS)
 _RANGE_JOINERS = _fold_set(words.RANGE_JOINERS)
@@ -103,7 +110,6 @@ _YEAR_SUFFIXES = _fold_set(words.YEAR_SUFFIXES)
 _LABEL_CUES = _fold_set(words.LABEL_CUES)
 _MEASURES = _fold_set(words.MEASURE_WORDS)
 _MEASURE_PHRASES = _fold_seqs(words.MEASURE_PHRASES)
-_WEEKDAYS = _fold_set(words.WEEKDAYS)
 _DATE_HEADS = _fold_set(words.DATE_HEADS)
 _DATE_HEAD_FOLLOWERS = _fold_set(words.DATE_HEAD_FOLLOWERS)
 _NON_COUNT_HEADS = _fold_set(words.NON_COUNT_HEADS)
@@ -115,7 +121,8 @@ _ARTICLE = "ال"
 _DASHES = frozenset("-–—")  # hyphen, en dash, em dash
 _SLASH_COLON = frozenset("/:")
 _PERCENT = frozenset("%٪")
-_STANDALONE_ARTICLES = frozenset({"ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل"})
+# The article written apart from digits ("الـ9" folds to "ال9"), maybe after clitics.
+_STANDALONE_ARTICLES = frozenset({"ال", "وال", "فال", "بال", "وبال"})
 
 # --- tokens ----------------------------------------------------------------
 
@@ -153,35 +160,57 @@ class _Hit:
 
     base: str
     value: int
-    clitic: int  # leading clitic letters (و ف ب ك ل), kept out of spans
+    clitic: int  # leading clitic letters (و ف ب ل), kept out of spans
     article: bool
 
 
-_Table = Mapping[str, int] | frozenset[str]
+_Table = Mapping[str, int] | Collection[str]
 
 
-def _split(word: str, table: _Table, *, conj: bool = False, min_len: int = 3) -> "_Hit | None":
-    """Find `word` in `table`, allowing proclitics (و ف, then ب ل, then ال).
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One way to read a word as proclitics plus a base."""
+
+    base: str
+    prefix: str
+    conj: bool  # the prefix starts with the conjunction و
+    clitic: int
+    article: bool
+
+
+@lru_cache(maxsize=65536)
+def _parts(word: str) -> tuple[_Part, ...]:
+    """Every split of `word` into proclitics (و ف, then ب ل, then ال) and a base.
 
     ك is left out: "كمية" (quantity) would read as ك + مية (a hundred).
+    The whole word comes first, so a lexicon word is never split.
+    """
+    parts = []
+    for c in ("", "و", "ف"):
+        for p in ("", "ب", "ل"):
+            for a in ("", _ARTICLE):
+                prefix = c + ("لل" if p == "ل" and a else p + a)
+                if word.startswith(prefix) and len(word) > len(prefix):
+                    # ل + ال is written لل: both letters stay out of the span.
+                    clitic = len(prefix) if p == "ل" and a else len(c + p)
+                    parts.append(_Part(word[len(prefix) :], prefix, c == "و", clitic, bool(a)))
+    return tuple(parts)
+
+
+def _split(word: str, table: _Table, *, conj: bool = False, min_len: int = 3) -> _Hit | None:
+    """Find `word` in `table` once its proclitics are set aside.
 
     With `conj`, the word must carry the conjunction و (a compound's second
     part, "وعشرون"). A stripped remainder shorter than `min_len` is refused
     unless only و was stripped, so "لست" ("I am not") is not ل + ست (six).
     """
-    for c in ("و",) if conj else ("", "و", "ف"):
-        for p in ("", "ب", "ل"):
-            for a in ("", _ARTICLE):
-                prefix = c + ("لل" if p == "ل" and a else p + a)
-                base = word[len(prefix) :]
-                if not word.startswith(prefix) or base not in table:
-                    continue
-                if prefix not in ("", "و") and len(base) < min_len:
-                    continue
-                # ل + ال is written لل: both letters stay out of the span.
-                clitic = len(prefix) if p == "ل" and a else len(c + p)
-                value = table[base] if isinstance(table, Mapping) else 0
-                return _Hit(base, value, clitic, bool(a))
+    for part in _parts(word):
+        if (conj and not part.conj) or part.base not in table:
+            continue
+        if part.prefix not in ("", "و") and len(part.base) < min_len:
+            continue
+        value = table[part.base] if isinstance(table, Mapping) else 0
+        return _Hit(part.base, value, part.clitic, part.article)
     return None
 
 
@@ -260,7 +289,7 @@ class _Reader:
 
     def seq(self, i: int, seq: tuple[str, ...]) -> int | None:
         """Match a word sequence at i (its first word may carry clitics); return its clitic."""
-        hit = self.lex(i, frozenset(seq[:1]), article=False, min_len=1)
+        hit = self.lex(i, seq[:1], article=False, min_len=1)
         if hit and all(self.word(i + k) == w for k, w in enumerate(seq[1:], 1)):
             return hit.clitic
         return None
@@ -369,7 +398,8 @@ class _Reader:
         if read.kind == "words" and read.value <= 2 and first == last:
             if self.lex(before, _NON_COUNT_HEADS | _MEASURES):
                 return True  # "في آن واحد", "يوم واحد"
-            if read.value == 1 and self.lex(first, _UNITS).article:
+            unit = self.lex(first, _UNITS)
+            if read.value == 1 and unit and unit.article:
                 return True  # "الضابط الواحد": "each", "single"
             if read.value == 1 and self.word(after) == _FROM:
                 self.saw_one_of = True  # "واحد من": one of, like أحد
@@ -492,27 +522,27 @@ class _Reader:
                 continue  # "من 11 إلى 14" after "ارتفع" is an update, not a range
             if high is None or not low.value < high.value:
                 continue
-            if self.is_trap(low, True) or self.is_trap(high, True):
+            if self.years(low, high) or self.is_trap(low, True) or self.is_trap(high, True):
                 return None, high.last
             found = _Found(i, high.last, clitic, "range", int(low.value), int(high.value))
             return found, high.last
         return None
 
     def at_prefix(self, i: int) -> tuple[_Found | None, int] | None:
-        for kind, seqs in _PREFIXES.items():
-            for seq in seqs:
-                clitic = self.seq(i, seq)
-                if clitic is None:
-                    continue
-                read = self.count(i + len(seq))
-                if read is None:
-                    continue
-                if self.is_trap(read, True):
-                    return None, read.last
-                n = int(read.value)
-                if kind == "less_than" and n < 2:
-                    return None, read.last
-                return _Found(i, read.last, clitic, kind, n), read.last
+        first = self.lex(i, _PREFIXES, article=False, min_len=1)
+        for kind, seq in _PREFIXES[first.base] if first else ():
+            clitic = self.seq(i, seq)
+            if clitic is None:
+                continue
+            read = self.count(i + len(seq))
+            if read is None:
+                continue
+            if self.is_trap(read, True):
+                return None, read.last
+            n = int(read.value)
+            if kind == "less_than" and n < 2:
+                return None, read.last
+            return _Found(i, read.last, clitic, kind, n), read.last
         return None
 
     def at_count(self, i: int) -> tuple[_Found | None, int] | None:
@@ -523,12 +553,7 @@ class _Reader:
             return None, read.last
         first, clitic = i, read.clitic
         article = self.word(i - 1)
-        if (
-            self.kind(i) == "num"
-            and article in _STANDALONE_ARTICLES
-            and article.endswith(_ARTICLE)
-            and self.gap(i - 1, i) <= 1
-        ):
+        if self.kind(i) == "num" and article in _STANDALONE_ARTICLES and self.gap(i - 1, i) <= 1:
             first, clitic = i - 1, len(article) - 2  # "الـ9" keeps its article
         dashed = self.dash_range(read)
         if dashed:
@@ -553,9 +578,14 @@ class _Reader:
             return None
         if self.gap(low.last, dash + 1) > 3:
             return None
-        years = self.year_like(low.first) or self.year_like(high.first)  # "2011-2018"
-        ok = low.value < high.value and not years and not self.is_trap(high, True)
+        ok = low.value < high.value and not self.years(low, high) and not self.is_trap(high, True)
         return high, ok
+
+    def years(self, low: _Read, high: _Read) -> bool:
+        """Whether a pair of numbers is a span of years ("2011-2018", "بين 2011 و2018")."""
+        return low.kind == high.kind == "digits" and (
+            self.year_like(low.first) or self.year_like(high.first)
+        )
 
     def at_vague(self, i: int) -> tuple[_Found | None, int] | None:
         hit = self.lex(i, _VAGUE)
