@@ -155,3 +155,49 @@ class AuditEntry(SQLModel, table=True):
     before: Any = Field(default=None, sa_column=Column(JSON))
     after: Any = Field(default=None, sa_column=Column(JSON))
     at: datetime = Field(default_factory=utcnow)
+
+
+class ReviewCopy(SQLModel, table=True):
+    """One annotator's independent pass over a document reviewed twice (ATHAR_OVERLAP).
+
+    A document gets at most two, one per `slot`; the unique constraints make a
+    third claimant lose in the database rather than in application code.
+    """
+
+    __tablename__ = "review_copies"
+    __table_args__ = (
+        UniqueConstraint("document_id", "slot"),
+        UniqueConstraint("document_id", "annotator"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    slot: int
+    annotator: str
+    claimed_at: datetime = Field(default_factory=utcnow)
+    lease_until: datetime | None = None
+    done_at: datetime | None = None
+
+
+class Judgement(SQLModel, table=True):
+    """One annotator's decision on one value of a document reviewed twice.
+
+    Kept apart from the value's final state so the two passes stay independent
+    and agreement can be measured; the value itself is decided at adjudication.
+    """
+
+    __tablename__ = "judgements"
+    __table_args__ = (UniqueConstraint("value_id", "annotator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    value_id: int = Field(foreign_key="record_values.id", index=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    annotator: str
+    decision: str | None = None
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    quote: str | None = None
+    source: str | None = None
+    start: int | None = None
+    end: int | None = None
+    decided_at: datetime | None = None
+    version: int = 0

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from sqlmodel import Session, col, select
 
 from db.models import Document, Value
-from db.review import current_records
+from db.review import RecordView, current_records
 from schemas.codebook import Decision, DocState, MatchKind, RecordKind
 from schemas.records import Citation, GroundedRecord, GroundedValue
 
@@ -34,8 +34,13 @@ def _final(value: Value) -> GroundedValue:
 
 def reviewed_records(session: Session, document_id: int) -> list[GroundedRecord]:
     """The document's records with final values, rejected records left out."""
+    return final_records(current_records(session, document_id))
+
+
+def final_records(views: list[RecordView]) -> list[GroundedRecord]:
+    """Records under review (however they were loaded) as the review left them."""
     records = []
-    for view in current_records(session, document_id):
+    for view in views:
         if view.record.rejected:
             continue
         r = view.record

@@ -10,6 +10,8 @@ from rich.table import Table
 from db.documents import add_document, corpus_status
 from db.engine import session_scope
 from extractor.cli_export import export
+from extractor.cli_import import import_
+from extractor.cli_review import annotator_app, review
 from extractor.console import console, engine, errors, use_database
 from extractor.ingest import Problem, read_paths
 
@@ -79,3 +81,6 @@ def status() -> None:
 
 
 app.command()(export)
+app.command("import")(import_)
+app.command()(review)
+app.add_typer(annotator_app, name="annotator")

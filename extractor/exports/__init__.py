@@ -1,0 +1,1 @@
+"""Export formats: each module turns a stream of `db.dump.DocumentDump`s into one file."""
