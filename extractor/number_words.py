@@ -105,6 +105,10 @@ SCALES: dict[str, int] = {
     "مليارات": 1_000_000_000,
 }
 
+# Fractions count only with a scale word: "نصف مليون" = 500000, "مليون ونصف"
+# = 1500000. Alone ("نصف القتلى") they are not counts.
+FRACTIONS: dict[str, tuple[int, int]] = {"نصف": (1, 2), "ربع": (1, 4)}
+
 # Scale words that are a number on their own ("ألف" = 1000, "ألفان" = 2000).
 # Their plurals standing alone are vague (see VAGUE), not numbers.
 LONE_SCALES: dict[str, int] = {

@@ -83,6 +83,7 @@ _HUNDRED_WORDS = _fold_set(words.HUNDRED_WORDS)
 _HUNDREDS = _fold_map(words.HUNDREDS)
 _SCALES = _fold_map(words.SCALES)
 _LONE_SCALES = _fold_map(words.LONE_SCALES)
+_FRACTIONS = {normalize_quote(w): Fraction(*f) for w, f in words.FRACTIONS.items()}
 _VAGUE = _fold_map(words.VAGUE)
 _VAGUE_SCALES = _fold_map(words.VAGUE_SCALES)
 _DUALS = _dual_forms()
@@ -340,6 +341,9 @@ class _Reader:
     def group(self, i: int, conj: bool) -> _Read | None:
         if self.kind(i) == "num" and not conj:
             return _Read(_num_value(self.toks[i].text), i, i, 0, "digits")
+        fraction = self.lex(i, _FRACTIONS, conj, article=False)
+        if fraction and self.lex(i + 1, _SCALES, article=False):
+            return _Read(_FRACTIONS[fraction.base], i, i, fraction.clitic, "words")
         return self.below_thousand(i, conj)
 
     def number(self, i: int, conj: bool = False) -> _Read | None:
@@ -362,11 +366,25 @@ class _Reader:
             rest = self.number(j, c)
             if rest and rest.value < scale:
                 return _Read(head.value + rest.value, i, rest.last, head.clitic, head.kind)
+            half = self.lex(j, _FRACTIONS, c, article=False)
+            if half:  # "مليون ونصف"
+                value = head.value + scale * _FRACTIONS[half.base]
+                return _Read(value, i, j, head.clitic, head.kind)
         return head
 
     def count(self, i: int) -> _Read | None:
         """A number or a dual noun at i, with its integral value."""
-        read = self.number(i)
+        article = self.word(i)
+        if (
+            article in _STANDALONE_ARTICLES
+            and self.kind(i + 1) == "num"
+            and self.gap(i, i + 1) <= 1
+        ):
+            read = self.number(i + 1)  # "الـ9" keeps its article
+            clitic = len(article) - len(_ARTICLE)
+            read = read and _Read(read.value, i, read.last, clitic, read.kind)
+        else:
+            read = self.number(i)
         if read:
             return read if read.value.denominator == 1 and read.value > 0 else None
         dual = self.lex(i, _DUALS)
@@ -389,8 +407,6 @@ class _Reader:
         """
         first, last = read.first, read.last
         before, after = first - 1, last + 1
-        if self.kind(first) == "num" and self.bare(before, _STANDALONE_ARTICLES):
-            before -= 1  # "الـ9": the article is part of the number
         if self.measured(after) or self.near_month(before, after):
             return True
         if read.kind == "digits":
@@ -551,22 +567,18 @@ class _Reader:
             return None
         if self.is_trap(read, False):
             return None, read.last
-        first, clitic = i, read.clitic
-        article = self.word(i - 1)
-        if self.kind(i) == "num" and article in _STANDALONE_ARTICLES and self.gap(i - 1, i) <= 1:
-            first, clitic = i - 1, len(article) - 2  # "الـ9" keeps its article
         dashed = self.dash_range(read)
         if dashed:
             high, ok = dashed
             if not ok:
                 return None, high.last
-            found = _Found(first, high.last, clitic, "range", int(read.value), int(high.value))
+            found = _Found(i, high.last, read.clitic, "range", int(read.value), int(high.value))
             return found, high.last
         after = self.suffix(read.last + 1)
         if after:
             kind, last = after
-            return _Found(first, last, clitic, kind, int(read.value)), last
-        return _Found(first, read.last, clitic, "exact", int(read.value)), read.last
+            return _Found(i, last, read.clitic, kind, int(read.value)), last
+        return _Found(i, read.last, read.clitic, "exact", int(read.value)), read.last
 
     def dash_range(self, low: _Read) -> tuple[_Read, bool] | None:
         """A digits range "5-10" starting at `low`: (its high end, whether it is a range)."""

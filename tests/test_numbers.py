@@ -93,6 +93,9 @@ EXACT = [
     ("1.5 مليون", 1500000),
     ("٧٫٧ مليون", 7700000),
     ("مليون و200 ألف", 1200000),
+    ("نصف مليون", 500000),
+    ("ربع مليون", 250000),
+    ("مليون ونصف", 1500000),
     # duals of counted nouns
     ("عنصرين", 2),
     ("طفلين", 2),
@@ -164,6 +167,7 @@ QUALIFIED = [
     ("ما يقارب 60", 60, None, None, AP),
     ("نحو 14 ألف", 14000, None, None, AP),
     ("نحو 7.7 مليون", 7700000, None, None, AP),
+    ("قرابة الـ 300", 300, None, None, AP),
     ("30 شخصا تقريبا", 30, None, None, AP),
     # range: best null, low N, high M
     ("بين 5 و10", None, 5, 10, RG),
@@ -276,6 +280,7 @@ TRAPS = [
     "نحو المدينة",  # a qualifier word with no number
     "أكثر من مرة",
     "كمية كبيرة",  # ك + مية is not a hundred
+    "نصف",  # a fraction without a scale word
     "",
 ]
 
