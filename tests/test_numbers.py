@@ -443,6 +443,17 @@ def test_parse_count_agrees_with_gold_count_quotes() -> None:
     assert share >= 0.95, "\n".join(failures)
 
 
+def test_parse_count_reads_gold_unknown_quotes_with_their_term() -> None:
+    """Gold figures of unknown size that quote a word ("عدد من") read as unknown, term kept."""
+    rows = [
+        fig for _, fig in _gold_figures() if fig["count_quote"] and fig["qualifier"] == "unknown"
+    ]
+    assert rows
+    for fig in rows:
+        parsed = parse_count(fig["count_quote"])
+        assert parsed == ParsedCount(None, None, None, UK, fig["vague_term"]), fig["count_quote"]
+
+
 def test_find_counts_finds_gold_count_spans() -> None:
     """Gold count spans are found with the same offsets, bar noun-inclusive quotes."""
     by_text: dict[str, list[dict]] = {}
