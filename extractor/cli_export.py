@@ -37,11 +37,12 @@ class ExportState(StrEnum):
 class Writer:
     write: Callable[[Iterable[DocumentDump], IO], int]
     open_args: dict
+    history: bool = False
 
 
 TEXT = {"mode": "w", "encoding": "utf-8"}
 WRITERS: dict[ExportFormat, Writer] = {
-    ExportFormat.JSONL: Writer(write_jsonl, TEXT),
+    ExportFormat.JSONL: Writer(write_jsonl, TEXT, history=True),
     ExportFormat.GOLD_V1: Writer(write_gold, TEXT),
     ExportFormat.CSV: Writer(write_csv, TEXT | {"newline": ""}),
     ExportFormat.PARQUET: Writer(write_parquet, {"mode": "wb"}),
@@ -59,7 +60,7 @@ def export_to(
     """Write the export to `out` atomically; returns the number of documents written."""
     writer = WRITERS[ExportFormat(format)]
     with atomic_write(out, **writer.open_args) as handle:
-        return writer.write(document_dumps(session, state, since), handle)
+        return writer.write(document_dumps(session, state, since, history=writer.history), handle)
 
 
 def _since(value: datetime | None) -> datetime | None:

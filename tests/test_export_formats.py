@@ -175,7 +175,9 @@ def test_a_failed_export_leaves_the_previous_file_untouched(reviewed, tmp_path, 
         handle.write("half a line")
         raise RuntimeError("disk gone")
 
-    monkeypatch.setitem(WRITERS, ExportFormat.JSONL, writer.__class__(crash, writer.open_args))
+    monkeypatch.setitem(
+        WRITERS, ExportFormat.JSONL, writer.__class__(crash, writer.open_args, writer.history)
+    )
     with pytest.raises(RuntimeError), session_scope(engine) as session:
         export_to(session, out, ExportFormat.JSONL)
     assert out.read_text(encoding="utf-8") == "previous export\n"
