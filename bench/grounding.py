@@ -31,12 +31,11 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor.grounding import ground  # noqa: E402
+from extractor.grounding import Span, ground  # noqa: E402
 from extractor.perturb import PERTURBATIONS, GoldQuote, load_gold_quotes, located  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 
-Span = tuple[int, int]
 Locator = Callable[["Case"], Span | None]
 
 

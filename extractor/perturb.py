@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-Span = tuple[int, int]
+from extractor.grounding import Span
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _HARAKAT = "\u064e\u064f\u0650\u0652\u064b"  # fatha, damma, kasra, sukun, fathatan
