@@ -40,6 +40,19 @@ class LeaseHeld(ReviewError):
     pass
 
 
+def _overlap():
+    """`db.overlap`, which builds on this module, imported when first needed."""
+    from db import overlap
+
+    return overlap
+
+
+def _independent(session: Session, document_id: int) -> bool:
+    """Whether two annotators are reviewing this document apart (ATHAR_OVERLAP)."""
+    overlap = _overlap()
+    return overlap.phase(session, document_id) == overlap.Phase.INDEPENDENT
+
+
 def ensure_annotator(session: Session, name: str, role: str = "annotator") -> Annotator:
     name = name.strip()
     if not name:
@@ -58,6 +71,9 @@ def ensure_annotator(session: Session, name: str, role: str = "annotator") -> An
 
 def claim(session: Session, document_id: int, annotator: str, lease: timedelta = LEASE) -> bool:
     """Take (or renew) the lease on a document in one atomic statement."""
+    double = _overlap().claim_double(session, document_id, annotator, lease)
+    if double is not None:
+        return double
     now = utcnow()
     result = session.exec(
         update(Document)
@@ -82,6 +98,8 @@ def claim(session: Session, document_id: int, annotator: str, lease: timedelta =
 
 
 def release(session: Session, document_id: int, annotator: str) -> None:
+    if _independent(session, document_id):
+        return _overlap().release_copy(session, document_id, annotator)
     session.exec(
         update(Document)
         .where(Document.id == document_id, Document.claimed_by == annotator)
@@ -91,6 +109,8 @@ def release(session: Session, document_id: int, annotator: str) -> None:
 
 
 def holds_lease(session: Session, document_id: int, annotator: str) -> bool:
+    if _independent(session, document_id):
+        return _overlap().holds_copy(session, document_id, annotator)
     document = session.get(Document, document_id)
     session.refresh(document)
     return (
@@ -135,8 +155,14 @@ class RecordView:
     values: list[Value]
 
 
-def current_records(session: Session, document_id: int) -> list[RecordView]:
-    """The records under review: the latest extraction's, plus those people added."""
+def current_records(
+    session: Session, document_id: int, annotator: str | None = None
+) -> list[RecordView]:
+    """The records under review: the latest extraction's, plus those people added.
+
+    With `annotator`, a document under double review reads as that
+    annotator's own pass (their judgements, not the other's).
+    """
     latest = latest_extraction(session, document_id)
     condition = Record.origin == Origin.HUMAN
     if latest is not None:
@@ -150,7 +176,10 @@ def current_records(session: Session, document_id: int) -> list[RecordView]:
     by_record: dict[int, list[Value]] = {r.id: [] for r in records}
     for value in values:
         by_record[value.record_id].append(value)
-    return [RecordView(r, by_record[r.id]) for r in records]
+    views = [RecordView(r, by_record[r.id]) for r in records]
+    if annotator is not None and _independent(session, document_id):
+        return _overlap().overlay(session, views, annotator)
+    return views
 
 
 def pending_values(views: list[RecordView]) -> list[Value]:
@@ -158,9 +187,9 @@ def pending_values(views: list[RecordView]) -> list[Value]:
     return [v for view in views if not view.record.rejected for v in view.values if not v.decision]
 
 
-def progress(session: Session, document_id: int) -> tuple[int, int]:
-    """(decided, total) over the values that need a decision."""
-    views = current_records(session, document_id)
+def progress(session: Session, document_id: int, annotator: str | None = None) -> tuple[int, int]:
+    """(decided, total) over the values that need a decision (in `annotator`'s pass, if given)."""
+    views = current_records(session, document_id, annotator)
     live = [v for view in views if not view.record.rejected for v in view.values]
     return sum(1 for v in live if v.decision), len(live)
 
@@ -252,6 +281,16 @@ def decide(
     value = session.get(Value, value_id)
     if value is None:
         raise ReviewError(f"no value {value_id}")
+    if _independent(session, value.document_id):
+        return _overlap().judge(
+            session,
+            value,
+            annotator,
+            decision,
+            expected_version,
+            new_value=new_value,
+            citation=citation,
+        )
     document = session.get(Document, value.document_id)
     if document.state == DocState.DONE:
         raise ReviewError("this document is marked done; reopen it to change a decision")
@@ -288,6 +327,8 @@ def decide(
 
 def undo_last(session: Session, document_id: int, annotator: str) -> AuditEntry | None:
     """Put back the value this annotator changed last in this document."""
+    if _independent(session, document_id):
+        return _overlap().undo_judgement(session, document_id, annotator)
     entries = audit_log(session, document_id)
     undone = {e.after.get("undoes") for e in entries if e.action == "undo" and e.after}
     last = next(
@@ -332,6 +373,11 @@ def add_human_record(
     session: Session, document_id: int, annotator: str, grounded: GroundedRecord
 ) -> Record:
     """Add a figure or event the backend missed; its values count as the annotator's."""
+    if _independent(session, document_id):
+        raise ReviewError(
+            "this document is reviewed by two annotators independently; "
+            "missing records are added at adjudication"
+        )
     document = session.get(Document, document_id)
     record = add_record(session, document, grounded, origin=Origin.HUMAN)
     session.flush()
@@ -358,7 +404,13 @@ def add_human_record(
 
 
 def mark_done(session: Session, document_id: int, annotator: str) -> None:
-    """Close a document; refused while any value still lacks a decision."""
+    """Close a document; refused while any value still lacks a decision.
+
+    Under double review this closes the annotator's own pass; the document
+    is closed after adjudication.
+    """
+    if _independent(session, document_id):
+        return _overlap().finish_copy(session, document_id, annotator)
     waiting = pending_values(current_records(session, document_id))
     if waiting:
         raise ReviewError(f"{len(waiting)} values still need a decision")
