@@ -20,7 +20,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -34,6 +34,7 @@ from db.review import (
     audit_log,
     current_records,
     decide,
+    ensure_annotator,
     pending_values,
 )
 from schemas.codebook import Decision, DocState, RecordKind
@@ -491,3 +492,29 @@ def adopt_agreed(session: Session, document_id: int, reviewer: str) -> int:
             adjudicate(session, item.value.id, reviewer, item.value.version, item.judgements[0])
             settled += 1
     return settled
+
+
+def awaiting_adjudication(session: Session) -> list[Document]:
+    """Documents whose two passes are done and that a reviewer has not closed yet."""
+    finished = (
+        select(ReviewCopy.document_id)
+        .where(col(ReviewCopy.done_at).is_not(None))
+        .group_by(ReviewCopy.document_id)
+        .having(func.count() == PASSES)
+    )
+    return list(
+        session.exec(
+            select(Document)
+            .where(col(Document.id).in_(finished), Document.state != DocState.DONE)
+            .order_by(col(Document.id))
+        ).all()
+    )
+
+
+def set_reviewer(session: Session, name: str, reviewer: bool = True) -> Annotator:
+    """Give (or take back) the reviewer role, which adjudication needs."""
+    person = ensure_annotator(session, name)
+    person.role = REVIEWER if reviewer else "annotator"
+    session.add(person)
+    session.commit()
+    return person

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from db.documents import add_document, corpus_status
 from db.engine import session_scope
-from extractor.cli_agreement import agreement
+from extractor.cli_agreement import agreement, reviewer
 from extractor.cli_export import export
 from extractor.cli_import import import_
 from extractor.cli_review import annotator_app, review
@@ -86,3 +86,4 @@ app.command("import")(import_)
 app.command()(review)
 app.add_typer(annotator_app, name="annotator")
 app.command()(agreement)
+app.command()(reviewer)

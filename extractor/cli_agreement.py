@@ -8,6 +8,7 @@ from rich.table import Table
 
 from db.agreement import agreement as measure
 from db.engine import session_scope
+from db.overlap import set_reviewer
 from extractor.console import console, engine
 
 
@@ -18,8 +19,11 @@ def _cell(value: float | None, digits: int = 3) -> str:
 def agreement(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Agreement per field: Cohen's kappa for categories, exact match for counts,
-    span overlap for quotes (documents under ATHAR_OVERLAP double review)."""
+    """Agreement between the two annotators of documents reviewed twice (ATHAR_OVERLAP).
+
+    Per field: Cohen's kappa for categories, exact match for counts, span
+    overlap for quotes.
+    """
     with session_scope(engine()) as session:
         report = measure(session)
     if as_json:
@@ -40,3 +44,13 @@ def agreement(
     console.print(table)
     if not report.fields:
         console.print("no value has been judged by two annotators yet (see ATHAR_OVERLAP)")
+
+
+def reviewer(
+    name: Annotated[str, typer.Argument(help="The annotator's name.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="Take the role back.")] = False,
+) -> None:
+    """Give an annotator the reviewer role (adjudication of documents reviewed twice)."""
+    with session_scope(engine()) as session:
+        person = set_reviewer(session, name, not revoke)
+    console.print(f"{person.name} is now {'a reviewer' if not revoke else 'an annotator'}")

@@ -1,7 +1,8 @@
 """athar's review app (run it with `athar review`).
 
-Identity first, then one of three views chosen by the URL: the queue, a
-document, or the codebook. All state changes go through `db` functions.
+Identity first, then one view chosen by the URL: the queue, a document, the
+codebook, the stats, or adjudication (reviewers). All state changes go
+through `db` functions.
 """
 
 from pathlib import Path
@@ -9,10 +10,12 @@ from pathlib import Path
 import streamlit as st
 
 from review_app import state
+from review_app.adjudication_view import adjudication_view
 from review_app.auth import annotator, sign_out
 from review_app.codebook_view import codebook_view
 from review_app.document import document_page, leave
 from review_app.queue_view import queue_view
+from review_app.stats_view import stats_view
 from review_app.text import md_escape
 
 KEYS = """
@@ -40,6 +43,11 @@ def _to_queue(who: str) -> None:
     state.go("queue")
 
 
+def _to_view(who: str, view: state.View) -> None:
+    _leave_document(who)
+    state.go(view)
+
+
 def _to_codebook() -> None:
     """The document stays claimed and one click away while the annotator reads the rules."""
     state.go("codebook", state.document())
@@ -57,6 +65,8 @@ def _sidebar(who: str) -> None:
         st.divider()
         st.button("Queue", on_click=_to_queue, args=(who,), width="stretch")
         st.button("Codebook", on_click=_to_codebook, width="stretch")
+        st.button("Stats", on_click=_to_view, args=(who, "stats"), width="stretch")
+        st.button("Adjudicate", on_click=_to_view, args=(who, "adjudicate"), width="stretch")
         st.divider()
         st.markdown(KEYS)
 
@@ -73,6 +83,10 @@ def main() -> None:
         document_page(who, state.document())
     elif view == "codebook":
         codebook_view()
+    elif view == "stats":
+        stats_view()
+    elif view == "adjudicate":
+        adjudication_view(who)
     else:
         queue_view(who)
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from review_app.text import md_escape
 
-View = Literal["queue", "doc", "codebook"]
+View = Literal["queue", "doc", "codebook", "adjudicate", "stats"]
 _LEVELS = ("toast", "success", "info", "warning", "error")
 
 
@@ -23,7 +23,9 @@ def _int(name: str) -> int | None:
 
 def view() -> View:
     wanted = st.query_params.get("view")
-    if wanted in ("doc", "codebook") and (wanted != "doc" or document() is not None):
+    if wanted in ("doc", "codebook", "adjudicate", "stats") and (
+        wanted != "doc" or document() is not None
+    ):
         return wanted
     return "queue"
 
