@@ -201,3 +201,38 @@ class Judgement(SQLModel, table=True):
     end: int | None = None
     decided_at: datetime | None = None
     version: int = 0
+
+
+class ExtractionClaim(SQLModel, table=True):
+    """A worker's time-limited hold on one document for one extraction key.
+
+    The key is (model, prompt version, schema version), so workers running
+    different models never block each other. The primary key makes a second
+    claim on the same document and key lose in the database; a dead worker's
+    claims lapse with their lease.
+    """
+
+    __tablename__ = "extraction_claims"
+
+    document_id: int = Field(foreign_key="documents.id", primary_key=True)
+    claim_key: str = Field(primary_key=True)
+    worker: str = Field(index=True)
+    claimed_at: datetime = Field(default_factory=utcnow)
+    lease_until: datetime
+
+
+class OpenAIBatch(SQLModel, table=True):
+    """One job submitted to the OpenAI Batch API, collected into its run when it completes."""
+
+    __tablename__ = "openai_batches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: str = Field(unique=True)
+    run_id: int = Field(foreign_key="runs.id", index=True)
+    input_file_id: str
+    requests: int
+    status: str = "submitted"
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    submitted_at: datetime = Field(default_factory=utcnow)
+    collected_at: datetime | None = None

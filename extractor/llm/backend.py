@@ -13,6 +13,7 @@ no answer could be read at all.
 import json
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import instructor
@@ -23,6 +24,7 @@ from instructor.core.hooks import Hooks
 from db.extractions import Provenance
 from extractor.backend import Article, BackendResult
 from extractor.llm.chunking import chunk_spans, merge_reports
+from extractor.llm.estimate import Estimate, estimate
 from extractor.llm.prompting import extraction_prompt
 from extractor.llm.settings import LLMSettings
 from extractor.llm.transport import CallLog, Transport
@@ -101,6 +103,10 @@ class LLMBackend:
         self.transport = Transport(
             self.client, self.settings.transport_attempts, self.settings.max_retry_wait_s
         )
+
+    def estimate(self, lengths: Iterable[int]) -> Estimate:
+        """Tokens and cost a run over texts of these lengths would take (for --dry-run)."""
+        return estimate(self.prompt, self.settings, lengths)
 
     def windows(self, text: str) -> list[Span]:
         return chunk_spans(text, self.settings.chunk_chars, self.settings.chunk_overlap)
