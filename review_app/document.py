@@ -71,12 +71,12 @@ class Loaded:
         return [v.record.key for v in self.views if v.record.kind == kind]
 
 
-def _load(document_id: int) -> Loaded | None:
+def _load(document_id: int, annotator: str) -> Loaded | None:
     with db() as session:
         document = session.get(Document, document_id)
         if document is None:
             return None
-        decided, total = progress(session, document_id)
+        decided, total = progress(session, document_id, annotator)
         extraction = latest_extraction(session, document_id)
         provenance = (
             f"{extraction.backend} · {extraction.model} · prompt {extraction.prompt_version}"
@@ -85,7 +85,7 @@ def _load(document_id: int) -> Loaded | None:
         )
         return Loaded(
             document,
-            current_records(session, document_id),
+            current_records(session, document_id, annotator),
             decided,
             total,
             audit_log(session, document_id),
@@ -143,7 +143,7 @@ def _open_next(annotator: str, document_id: int) -> None:
 
 @st.fragment
 def document_view(annotator: str, document_id: int) -> None:
-    loaded = _load(document_id)
+    loaded = _load(document_id, annotator)
     if loaded is None:
         st.error(f"There is no document {document_id}.")
         return

@@ -104,3 +104,24 @@ def test_stats_page_draws_its_charts(engine):
     assert not at.info  # every section had data to show
     charts = at.get("vega_lite_chart")
     assert len(charts) == 6
+
+
+def _decided(at: AppTest) -> str:
+    (bar,) = at.get("progress")
+    return bar.proto.text
+
+
+def test_each_annotator_sees_only_their_own_pass(engine):
+    document_id = store(engine)
+    with Session(engine) as session:
+        assert claim(session, document_id, "ali")
+        review_pass(session, document_id, "ali", ALI)
+    at = _app(annotator="ali", view="doc", doc=str(document_id))
+    _ok(at)
+    assert _decided(at) == "44 of 44 values decided"
+    at = _app(annotator="huda", view="doc", doc=str(document_id))
+    _ok(at)
+    assert _decided(at) == "0 of 44 values decided"
+    at = _app(annotator="sami", view="doc", doc=str(document_id))
+    _ok(at)
+    assert not at.get("progress")  # a third annotator is turned away
