@@ -51,15 +51,14 @@ def _pending(run: Run, force: bool) -> list:
     return [~exists(done), ~exists(tried)]
 
 
-def _live_claim(run: Run, now, worker: str | None = None):
-    query = select(ExtractionClaim.document_id).where(
-        ExtractionClaim.document_id == Document.id,
-        ExtractionClaim.claim_key == claim_key(run),
-        ExtractionClaim.lease_until > now,
+def _live_claim(run: Run, now):
+    return exists(
+        select(ExtractionClaim.document_id).where(
+            ExtractionClaim.document_id == Document.id,
+            ExtractionClaim.claim_key == claim_key(run),
+            ExtractionClaim.lease_until > now,
+        )
     )
-    if worker is not None:
-        query = query.where(ExtractionClaim.worker != worker)
-    return exists(query)
 
 
 def count_pending(session: Session, run: Run, force: bool = False) -> int:
@@ -74,13 +73,25 @@ def pending_lengths(session: Session, run: Run, force: bool = False) -> list[int
     return list(session.exec(query).all())
 
 
-def claimed_by_others(session: Session, run: Run, worker: str, force: bool = False) -> int:
-    """Pending documents another live worker holds: worth waiting for, in case it dies."""
-    query = (
-        select(func.count())
-        .select_from(Document)
-        .where(*_pending(run, force), _live_claim(run, utcnow(), worker))
+def claimed_by_others(
+    session: Session, run: Run, worker: str, force: bool = False, within_s: float | None = None
+) -> int:
+    """Pending documents another worker holds: worth waiting for, in case it dies.
+
+    With `within_s`, only claims whose lease ends that soon count: a running
+    worker keeps renewing a short lease, while a Batch API job holds its
+    documents for a day and is not worth waiting for.
+    """
+    now = utcnow()
+    held = select(ExtractionClaim.document_id).where(
+        ExtractionClaim.document_id == Document.id,
+        ExtractionClaim.claim_key == claim_key(run),
+        ExtractionClaim.lease_until > now,
+        ExtractionClaim.worker != worker,
     )
+    if within_s is not None:
+        held = held.where(ExtractionClaim.lease_until <= now + timedelta(seconds=within_s))
+    query = select(func.count()).select_from(Document).where(*_pending(run, force), exists(held))
     return session.exec(query).one()
 
 

@@ -6,7 +6,7 @@ it, so `athar status` and the offline rules backend start fast.
 
 import asyncio
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -27,6 +27,9 @@ from extractor.backend import Backend
 from extractor.console import console, engine, errors
 from extractor.runner import Runner, RunOptions, RunStats
 from schemas.codebook import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from extractor.llm.settings import LLMSettings
 
 
 class BackendChoice(StrEnum):
@@ -120,6 +123,22 @@ def run_extract(db: Engine, backend: Backend, options: RunOptions, progress: boo
         return asyncio.run(Runner(db, backend, options, on_progress=show).run())
 
 
+def _submit(db: Engine, backend: Backend, options: RunOptions) -> None:
+    from extractor.llm.batch import BatchError, submit_batch
+
+    try:
+        jobs = submit_batch(db, backend, options)
+    except BatchError as error:
+        errors.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from error
+    if not jobs:
+        console.print("nothing to submit: every document is extracted with this model and prompt")
+        return
+    for job in jobs:
+        console.print(f"submitted {job.batch_id}: {job.requests} requests (run {job.run_id})")
+    console.print("follow with `athar batch status`, then `athar batch collect`")
+
+
 def summary_table(stats: RunStats, backend: Backend) -> Table:
     table = Table(title=f"athar extract: run {stats.run_id}")
     table.add_column("what")
@@ -174,9 +193,7 @@ def extract(
         _dry_run(db, chosen, options)
         return
     if openai_batch:
-        from extractor.llm.batch import submit_batch
-
-        submit_batch(db, chosen, options)
+        _submit(db, chosen, options)
         return
     stats = run_extract(db, chosen, options, progress=True)
     console.print(summary_table(stats, chosen))
@@ -188,4 +205,57 @@ def extract(
         errors.print("interrupted: run again to finish the remaining documents")
         raise typer.Exit(130)
     if stats.failed:
+        raise typer.Exit(1)
+
+
+batch_app = typer.Typer(help="OpenAI Batch API jobs: see how they are doing, collect them.")
+
+
+def _llm_settings() -> "LLMSettings":
+    from extractor.llm.settings import LLMSettings
+
+    return LLMSettings.from_env()
+
+
+@batch_app.command("status")
+def batch_status_command() -> None:
+    """Poll every job not yet collected."""
+    from extractor.llm.batch import batch_status
+
+    table = Table(title="OpenAI batch jobs")
+    for column in ("batch", "run", "requests", "status", "completed", "failed", "submitted"):
+        table.add_column(column)
+    for row, counts in batch_status(engine(), _llm_settings()):
+        table.add_row(
+            row.batch_id,
+            str(row.run_id),
+            str(row.requests),
+            row.status,
+            str(counts.get("completed", "")),
+            str(counts.get("failed", "")),
+            f"{row.submitted_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+
+
+@batch_app.command("collect")
+def batch_collect_command(
+    batch: Annotated[str | None, typer.Option(help="Collect this job only.")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Live re-asks in flight.")] = 8,
+) -> None:
+    """Store the answers of finished jobs, re-asking live where an answer fails validation."""
+    from extractor.llm.batch import collect
+
+    jobs, stats = collect(engine(), _llm_settings(), batch, concurrency)
+    if not jobs:
+        console.print("no finished job to collect (see `athar batch status`)")
+        return
+    console.print(
+        f"collected {len(jobs)} job(s): {stats.stored} documents stored, "
+        f"{stats.reasked} re-asked live, {stats.failed} failed, ${stats.cost_usd:.4f}"
+    )
+    for document_id, error in stats.failures[:10]:
+        errors.print(f"[red]failed[/] #{document_id}: {error}", highlight=False, soft_wrap=True)
+    if stats.failed:
+        errors.print("failed documents are extracted again by the next `athar extract`")
         raise typer.Exit(1)

@@ -98,6 +98,51 @@ def _document_label(document: Document) -> str:
     return document.external_id or f"#{document.id}"
 
 
+def _finished_elsewhere(session: Session, run: Run, document: Document, force: bool) -> bool:
+    """Whether someone stored this document meanwhile (a lapsed lease, a forced rerun)."""
+    if not force:
+        return already_extracted(session, document, run)
+    query = select(Extraction.id).where(
+        Extraction.document_id == document.id, Extraction.run_id == run.id
+    )
+    return session.exec(query).first() is not None
+
+
+def store_document(
+    engine: Engine,
+    run: Run,
+    document_id: int,
+    result: BackendResult,
+    worker: str,
+    force: bool = False,
+) -> str:
+    """Store one document's outcome and release its claim in one transaction; returns the
+    stored status, or "discarded" when the document was stored by someone else first."""
+    try:
+        with session_scope(engine) as session:
+            document = session.get(Document, document_id)
+            if _finished_elsewhere(session, run, document, force):
+                claims.release_claim(session, run, document_id, worker)
+                return "discarded"
+            store_extraction(
+                session,
+                document,
+                run,
+                result.records,
+                result.provenance,
+                result.status,
+                result.error,
+            )
+            claims.release_claim(session, run, document_id, worker)
+            return result.status
+    except ValueError as error:  # a span that breaks text[start:end] == quote is refused
+        with session_scope(engine) as session:
+            document = session.get(Document, document_id)
+            store_extraction(session, document, run, [], result.provenance, "error", str(error))
+            claims.release_claim(session, run, document_id, worker)
+        return "error"
+
+
 class Runner:
     def __init__(
         self,
@@ -148,47 +193,18 @@ class Runner:
     def _others_working(self) -> int:
         with session_scope(self.engine) as session:
             claims.reap_dead_claims(session)
-            return claims.claimed_by_others(session, self.run_row, self.worker, self.options.force)
+            return claims.claimed_by_others(
+                session, self.run_row, self.worker, self.options.force, 2 * self.options.lease_s
+            )
 
     def _heartbeat(self) -> None:
         with session_scope(self.engine) as session:
             claims.renew_claims(session, self.worker, self.options.lease_s)
 
-    def _finished_elsewhere(self, session: Session, document: Document) -> bool:
-        if not self.options.force:
-            return already_extracted(session, document, self.run_row)
-        query = select(Extraction.id).where(
-            Extraction.document_id == document.id, Extraction.run_id == self.run_row.id
-        )
-        return session.exec(query).first() is not None
-
     def _save(self, document_id: int, result: BackendResult) -> str:
-        """Store one document's outcome and release its claim, in one transaction."""
-        try:
-            with session_scope(self.engine) as session:
-                document = session.get(Document, document_id)
-                if self._finished_elsewhere(session, document):
-                    claims.release_claim(session, self.run_row, document_id, self.worker)
-                    return "discarded"
-                store_extraction(
-                    session,
-                    document,
-                    self.run_row,
-                    result.records,
-                    result.provenance,
-                    result.status,
-                    result.error,
-                )
-                claims.release_claim(session, self.run_row, document_id, self.worker)
-                return result.status
-        except ValueError as error:  # a span that breaks text[start:end] == quote is refused
-            with session_scope(self.engine) as session:
-                document = session.get(Document, document_id)
-                store_extraction(
-                    session, document, self.run_row, [], result.provenance, "error", str(error)
-                )
-                claims.release_claim(session, self.run_row, document_id, self.worker)
-            return "error"
+        return store_document(
+            self.engine, self.run_row, document_id, result, self.worker, self.options.force
+        )
 
     def _finish(self, status: str) -> None:
         with session_scope(self.engine) as session:

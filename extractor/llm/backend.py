@@ -135,13 +135,15 @@ class LLMBackend:
         article: Article,
         window: Span,
         log: CallLog,
-        prior: list[dict[str, Any]] | None = None,
+        prior: list[tuple[str, str]] | None = None,
         reasks: int | None = None,
     ) -> CheckReport:
         """Ask about one window until its answer checks out or the attempts run out.
 
-        `prior` continues a conversation begun elsewhere (a Batch API answer
-        that failed validation, followed by the message naming its problems).
+        `prior` continues a conversation begun elsewhere: (role, text) turns such
+        as a Batch API answer that failed validation and the message naming its
+        problems. Like the article, they enter as template variables, never as
+        template text, since they quote the article.
         """
         check = ArticleCheck(article.text, window)
 
@@ -160,11 +162,16 @@ class LLMBackend:
             options["token_budget"] = remaining
         first = len(log.attempts)
         log.window = list(window)
+        turns = [
+            {"role": role, "content": f"{{{{ prior_{i} }}}}"}
+            for i, (role, _) in enumerate(prior or [])
+        ]
+        earlier = {f"prior_{i}": text for i, (_, text) in enumerate(prior or [])}
         try:
             await create(
                 response_model=CheckedExtraction,
-                messages=self.prompt.templates() + (prior or []),
-                context={**self.context(article, window), "check": check},
+                messages=self.prompt.templates() + turns,
+                context={**self.context(article, window), **earlier, "check": check},
                 max_retries=reasks if remaining > 0 else 0,
                 strict=False,
                 hooks=hooks,

@@ -90,7 +90,6 @@ class CallLog:
     """Every HTTP exchange made for one document, in order: its provenance."""
 
     model: str
-    batch: bool = False
     attempts: list[dict[str, Any]] = field(default_factory=list)
     window: list[int] | None = None  # the article window the next responses answer
 
@@ -99,11 +98,12 @@ class CallLog:
         self.attempts.append(entry)
         return entry
 
-    def response(self, raw: str, completion: ChatCompletion, latency_s: float, **extra) -> None:
+    def response(
+        self, raw: str, completion: ChatCompletion, latency_s: float, batch: bool = False
+    ) -> None:
+        """Record an answer; `batch` answers came through the Batch API at its price."""
         usage = _usage(completion)
-        cost = cost_usd(
-            self.model, usage["prompt"], usage["completion"], usage["cached"], self.batch
-        )
+        cost = cost_usd(self.model, usage["prompt"], usage["completion"], usage["cached"], batch)
         self._add(
             {
                 "kind": "response",
@@ -112,7 +112,7 @@ class CallLog:
                 "cost_usd": cost,
                 "window": self.window,
                 "raw": raw,
-                **extra,
+                **({"batch": True} if batch else {}),
             }
         )
 
