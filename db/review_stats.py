@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
-from db.models import Document, Extraction, Judgement, Record, Value
+from db.models import Document, Extraction, Judgement, Record, ReviewCopy, Value
 from schemas.codebook import Decision, Origin
 
 
@@ -136,8 +136,11 @@ class DailyProgress:
 
 
 def daily_progress(session: Session) -> list[DailyProgress]:
-    """Decisions (double-review judgements included) and documents closed, per
-    annotator and day (UTC), for the stats page."""
+    """Decisions and documents closed per annotator and day (UTC), for the stats page.
+
+    On documents reviewed twice, judgements count as decisions and a closed
+    pass as a document done.
+    """
     decided = [
         *session.exec(
             select(Value.decided_by, Value.decided_at).where(col(Value.decided_at).is_not(None))
@@ -148,11 +151,18 @@ def daily_progress(session: Session) -> list[DailyProgress]:
             )
         ).all(),
     ]
-    done = session.exec(
-        select(Document.done_by, Document.done_at).where(
-            and_(col(Document.done_at).is_not(None), col(Document.done_by).is_not(None))
-        )
-    ).all()
+    done = [
+        *session.exec(
+            select(Document.done_by, Document.done_at).where(
+                and_(col(Document.done_at).is_not(None), col(Document.done_by).is_not(None))
+            )
+        ).all(),
+        *session.exec(
+            select(ReviewCopy.annotator, ReviewCopy.done_at).where(
+                col(ReviewCopy.done_at).is_not(None)
+            )
+        ).all(),
+    ]
     counts: dict[tuple[str, date], list[int]] = {}
     for who, when in decided:
         counts.setdefault((who, when.date()), [0, 0])[0] += 1

@@ -37,11 +37,13 @@ _ICON = {"accepted": "✓", "edited": "✎", "rejected": "✗", None: "·"}
 def _version_html(field: str, j: Judgement | None) -> str:
     if j is None:
         return "<em>no judgement</em>"
-    shown = "rejected" if j.decision == Decision.REJECTED else format_value(field, j.value)
-    quote = (
-        f'<div class="athar-quote" dir="rtl">«{html.escape(j.source)}»</div>' if j.source else ""
-    )
-    return f"{_ICON[j.decision]} {html.escape(shown)}{quote}"
+    if j.decision == Decision.REJECTED:
+        return f"{_ICON[j.decision]} rejected"
+    return f"{_ICON[j.decision]} {html.escape(format_value(field, j.value))}{_quote(j.source)}"
+
+
+def _quote(words: str | None) -> str:
+    return f'<div class="athar-quote" dir="rtl">«{html.escape(words)}»</div>' if words else ""
 
 
 def _run(step, done: str) -> None:
@@ -87,7 +89,7 @@ def _value_row(reviewer: str, document: Document, items: list[Versions], item: V
     columns = st.columns([2, 3, 3, 3, 2])
     columns[0].markdown(f"**{md_escape(item.record.key)}** {md_escape(field)}")
     model = format_value(field, item.value.model_value)
-    columns[1].html(f"<small>model</small><br>{html.escape(model)}")
+    columns[1].html(f"<small>model</small><br>{html.escape(model)}{_quote(item.value.model_quote)}")
     for slot in (0, 1):
         column = columns[2 + slot]
         column.html(

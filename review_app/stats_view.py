@@ -85,9 +85,10 @@ def _agreement() -> None:
         "(counts: exact agreement), and mean span overlap of the quotes"
     )
     frame = pd.DataFrame([f.to_dict() for f in report.fields]).set_index("field")
-    frame["kappa or exact"] = frame["kappa"].fillna(frame["observed"].where(frame.index == "count"))
     left, right = st.columns(2)
-    left.bar_chart(frame[["kappa or exact"]].dropna(), horizontal=True)
+    left.caption("agreement and kappa per field (kappa is blank where only one category was used)")
+    left.bar_chart(frame[["observed", "kappa"]], horizontal=True, stack=False)
+    right.caption("span overlap of the quotes")
     right.bar_chart(frame[["span_overlap"]].dropna(), horizontal=True)
     with st.expander("the numbers"):
         st.dataframe(frame, width="stretch")
