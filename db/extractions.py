@@ -140,3 +140,54 @@ def latest_extraction(session: Session, document_id: int) -> Extraction | None:
         .where(Extraction.document_id == document_id, Extraction.status == "ok")
         .order_by(col(Extraction.id).desc())
     ).first()
+
+
+def update_grounding(
+    session: Session, extraction: Extraction, records: list[GroundedRecord]
+) -> tuple[int, int]:
+    """Give an extraction's stored records new citations for the same quotes (a re-grounding).
+
+    Records are matched by key and values by field. A value nobody has decided
+    takes the new span and its version grows, so a review screen showing the
+    old span cannot write over it; a decided value keeps its reviewed span and
+    only the model's citation is updated. Returns (values changed, records or
+    values that found no stored counterpart).
+    """
+    document = session.get(Document, extraction.document_id)
+    stored = {
+        r.key: r for r in session.exec(select(Record).where(Record.extraction_id == extraction.id))
+    }
+    changed = unmatched = 0
+    for grounded in records:
+        record = stored.get(grounded.key)
+        if record is None or record.kind != grounded.kind:
+            unmatched += 1
+            continue
+        evidence = grounded.evidence
+        evidence.check(document.text)
+        record.evidence_source, record.evidence_start = evidence.source, evidence.start
+        record.evidence_end, record.evidence_match = evidence.end, evidence.match
+        session.add(record)
+        rows = {v.field: v for v in session.exec(select(Value).where(Value.record_id == record.id))}
+        for value in grounded.values:
+            row = rows.get(value.field)
+            if row is None:
+                unmatched += 1
+                continue
+            cite = value.citation
+            cite.check(document.text)
+            before = (row.model_start, row.model_end, row.match, row.score)
+            if before == (cite.start, cite.end, cite.match, cite.score):
+                continue
+            row.model_start, row.model_end, row.match, row.score = (
+                cite.start,
+                cite.end,
+                cite.match,
+                cite.score,
+            )
+            if row.decision is None:
+                row.source, row.start, row.end = cite.source, cite.start, cite.end
+                row.version += 1
+            session.add(row)
+            changed += 1
+    return changed, unmatched

@@ -11,7 +11,7 @@ from db.documents import add_document, corpus_status
 from db.engine import session_scope
 from extractor.cli_agreement import agreement, reviewer
 from extractor.cli_export import export
-from extractor.cli_extract import batch_app, extract
+from extractor.cli_extract import batch_app, extract, reground
 from extractor.cli_import import import_
 from extractor.cli_review import annotator_app, review
 from extractor.console import console, engine, errors, use_database
@@ -84,6 +84,7 @@ def status() -> None:
 
 app.command()(export)
 app.command()(extract)
+app.command()(reground)
 app.add_typer(batch_app, name="batch")
 app.command("import")(import_)
 app.command()(review)

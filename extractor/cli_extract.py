@@ -208,6 +208,27 @@ def extract(
         raise typer.Exit(1)
 
 
+def reground(
+    run: Annotated[int, typer.Option("--run", help="The run whose stored answers to re-ground.")],
+) -> None:
+    """Ground a run's stored model answers again (no model is called): an improved
+    grounder upgrades old runs for free; reviewed spans are kept."""
+    from extractor.llm.reground import RegroundError, reground_run
+
+    try:
+        stats = reground_run(engine(), run)
+    except RegroundError as error:
+        errors.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from error
+    console.print(
+        f"re-grounded {stats.extractions} extractions of run {run} (as run {stats.run_id}): "
+        f"{stats.values_changed} values changed; values not found in the article: "
+        f"{stats.ungrounded_before} before, {stats.ungrounded_after} after"
+    )
+    if stats.unmatched:
+        errors.print(f"[yellow]{stats.unmatched} records or values had no stored counterpart[/]")
+
+
 batch_app = typer.Typer(help="OpenAI Batch API jobs: see how they are doing, collect them.")
 
 
