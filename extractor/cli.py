@@ -10,6 +10,7 @@ from rich.table import Table
 from db.documents import add_document, corpus_status
 from db.engine import session_scope
 from extractor.cli_agreement import agreement, reviewer
+from extractor.cli_eval import eval_command
 from extractor.cli_export import export
 from extractor.cli_extract import batch_app, extract, reground
 from extractor.cli_import import import_
@@ -91,3 +92,4 @@ app.command()(review)
 app.add_typer(annotator_app, name="annotator")
 app.command()(agreement)
 app.command()(reviewer)
+app.command("eval")(eval_command)
