@@ -1,0 +1,456 @@
+"""Figures: the counts an article reports, each with what it counts and whose.
+
+Every count phrase `find_counts` reads is a candidate. Its category comes
+from the nearest cue word (a verb or verbal noun such as مقتل, an outcome
+noun such as قتيلا right after the number), preferring the clause over the
+sentence and strong cues over status nouns; its unit and group from the
+noun that follows the number; a subset marker (بينهم، من ضمنهم) makes it
+part of the figure before it, whose category, scope and group it inherits;
+scope comes from cumulative and period cues with their dates. Each decision
+keeps the span of the words that made it, so every value can be cited.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from extractor.numbers import CountMention, ParsedCount
+from extractor.rules.dates import DateMention
+from extractor.rules.lexicon import Actor, ContextRule, Cue, Lexicon
+from extractor.rules.phrases import Hit
+from extractor.rules.text import Article, Span
+from schemas.codebook import Qualifier
+
+PERSON_UNITS = frozenset({"persons", "families"})
+# What a count of things other than people can be (CODEBOOK.md section 2).
+UNIT_CATEGORIES = {
+    "vehicles": frozenset({"deployed", "other"}),
+    "strikes": frozenset({"other"}),
+    "munitions": frozenset({"other"}),
+    "other": frozenset({"other"}),
+}
+# Subgroups that cannot hold a further subset: after "بينهم 7 أطفال و3 نساء، ومن
+# بينهم 20 سوريا" the Syrians are a subset of the first total, not of the women.
+LEAF_SUBGROUPS = frozenset({"children", "women"})
+# Status nouns say a count is of such people, not that something happened to them.
+_SKIP_WORDS = frozenset({"من", "عدد", "تعداد"})
+_AND = "و"
+_HEAD_REACH = 8  # words after a number searched for whose people it counts
+_CUE_REACH = 3  # words between a cue and a number of unknown size
+
+
+@dataclass
+class Figure:
+    """One figure under construction; spans are shadow offsets."""
+
+    count: Span | None  # None for a figure named only by its nouns ("قتلى وجرحى")
+    parsed: ParsedCount
+    first: int  # word indices of the count (or of its noun)
+    last: int
+    clause: Span
+    sentence: Span
+    category: str = "other"
+    category_span: Span | None = None
+    unit: str = "persons"
+    unit_span: Span | None = None
+    head_class: str | None = None
+    actor: str | None = None
+    subgroup: str | None = None
+    group_span: Span | None = None
+    scope: str = "incident"
+    since: str | None = None
+    until: str | None = None
+    scope_span: Span | None = None
+    parent: "Figure | None" = None
+    parent_span: Span | None = None
+    others: bool = False  # "N آخرين": more of the same kind as the figure before
+    source: str | None = None
+    source_span: Span | None = None
+    extra: list[Span] = field(default_factory=list)  # other spans the evidence must cover
+
+    @property
+    def start(self) -> int:
+        return self.count[0] if self.count else self.clause[0]
+
+
+def _inside(hit: Hit, span: Span) -> bool:
+    return span[0] <= hit.start and hit.end <= span[1]
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class FigureRules:
+    def __init__(self, article: Article, lexicon: Lexicon, dates: list[DateMention]) -> None:
+        self.a = article
+        self.lx = lexicon
+        self.dates = dates
+        self.named_actors = {
+            h.payload.name
+            for h in article.hits(lexicon.actors)
+            if isinstance(h.payload, Actor) and not h.payload.contextual
+        }
+
+    # --- reading one count ---------------------------------------------------------
+
+    def figure(self, mention: CountMention) -> Figure | None:
+        span = self.a.to_shadow((mention.start, mention.end))
+        if span[0] >= span[1] or self._is_date(span) or self._negated(span):
+            return None
+        first, last = self.a.word_span(span)
+        return Figure(
+            count=span,
+            parsed=mention.parsed,
+            first=first,
+            last=last,
+            clause=self.a.clause(span[0]),
+            sentence=self.a.sentence(span[0]),
+        )
+
+    def _is_date(self, span: Span) -> bool:
+        return any(_overlaps(span, (d.start, d.end)) for d in self.dates)
+
+    def _negated(self, span: Span) -> bool:
+        first, _ = self.a.word_span(span)
+        return any(
+            first - 2 <= h.last < first and self.a.clause(h.start) == self.a.clause(span[0])
+            for h in self.a.hits(self.lx.negation)
+        )
+
+    def head(self, f: Figure) -> None:
+        """The counted noun: in the count itself (a dual), or just after it."""
+        candidates = [f.last + 1]
+        while self.a.word_text(candidates[-1]) in _SKIP_WORDS and len(candidates) < 3:
+            candidates.append(candidates[-1] + 1)
+        for bank, attr in ((self.lx.units, "unit"), (self.lx.head_classes, "head_class")):
+            for hit in self.a.hits(bank):
+                if (f.count and _inside(hit, f.count)) or hit.first in candidates:
+                    setattr(f, attr, hit.payload)
+                    if attr == "unit":
+                        f.unit_span = (hit.start, hit.end)
+                    break
+        if f.unit not in {"vehicles", "strikes", "munitions", "other", "families"}:
+            f.unit, f.unit_span = "persons", None
+
+    # --- category ---------------------------------------------------------------------
+
+    def _label(self, hit: Hit, f: Figure) -> str:
+        cue: Cue = hit.payload
+        if cue.rule is None:
+            return cue.label
+        rule: ContextRule = self.lx.category_rules[cue.rule]
+        if rule.near is not None:
+            near = any(_inside(h, f.sentence) for h in self.a.hits(rule.near))
+            return cue.label if near else rule.otherwise
+        return cue.label if f.head_class in rule.head or f.unit in rule.head else rule.otherwise
+
+    def _cue_rank(self, hit: Hit, f: Figure, label: str) -> tuple:
+        if hit.last < f.first:
+            distance, side = f.first - hit.last - 1, 0
+        else:
+            distance, side = hit.first - f.last - 1, 1
+        adjacent_noun = side == 1 and distance == 0
+        return (
+            not _inside(hit, f.clause),
+            not hit.payload.strong,
+            not adjacent_noun,
+            distance,
+            side,
+        )
+
+    def category(self, f: Figure, after: int | None = None) -> bool:
+        """Choose the category from the cues around the count; False when none fits.
+
+        `after` (a shadow offset) restricts the search to cues after it in the
+        clause: a subset's own cue, not its parent's.
+        """
+        allowed = UNIT_CATEGORIES.get(f.unit)
+        best: tuple | None = None
+        for hit in self.a.hits(self.lx.categories):
+            if not _inside(hit, f.sentence):
+                continue
+            if f.count and _overlaps((hit.start, hit.end), f.count):
+                continue
+            if f.unit_span and _overlaps((hit.start, hit.end), f.unit_span):
+                continue
+            if after is not None and not (hit.start >= after and _inside(hit, f.clause)):
+                continue
+            label = self._label(hit, f)
+            if allowed is not None and label not in allowed:
+                continue
+            rank = self._cue_rank(hit, f, label)
+            if best is None or rank < best[0]:
+                best = (rank, label, hit)
+        if best is None:
+            return False
+        f.category, f.category_span = best[1], (best[2].start, best[2].end)
+        return True
+
+    # --- subsets ------------------------------------------------------------------
+
+    def marker(self, f: Figure) -> Hit | None:
+        """A subset marker right before the count ("بينهم 7") or right after it ("ستة منهم")."""
+        for hit in self.a.hits(self.lx.subset_before):
+            if f.first - 3 <= hit.last < f.first and _inside(hit, f.clause):
+                return hit
+        for hit in self.a.hits(self.lx.subset_after):
+            if hit.first == f.last + 1:
+                return hit
+        return None
+
+    def is_others(self, f: Figure) -> bool:
+        return any(
+            f.first <= h.first <= f.last + 1 and h.last <= f.last + 2
+            for h in self.a.hits(self.lx.others)
+        )
+
+    @staticmethod
+    def parent_for(figures: list["Figure"], f: Figure, article: Article) -> "Figure | None":
+        """The figure a subset belongs to: the one just before it (this or the
+        previous sentence), skipping up from a leaf subgroup to its own total."""
+        if not figures:
+            return None
+        previous = figures[-1]
+        earliest = article.sentence(max(f.sentence[0] - 1, 0))[0]
+        if previous.start < earliest:
+            return None
+        if previous.subgroup in LEAF_SUBGROUPS and previous.parent is not None:
+            separated = not _overlaps(previous.clause, f.clause)
+            if separated:
+                return previous.parent
+        return previous
+
+    # --- group ----------------------------------------------------------------------
+
+    def _actor_ok(self, hit: Hit) -> bool:
+        actor: Actor = hit.payload
+        return not actor.contextual or actor.name in self.named_actors
+
+    def _head_end(self, f: Figure, counts: list[Figure]) -> int:
+        """Where the words about the counted people end: the clause end, or the
+        next count unless it continues a list ("5 مسلحين و11 امرأة")."""
+        end = min(
+            f.clause[1],
+            self.a.words.tokens[min(f.last + _HEAD_REACH, len(self.a.words.tokens) - 1)].end,
+        )
+        for other in counts:
+            if other.start > (f.count[1] if f.count else f.clause[0]) and other.start < end:
+                joined = self.a.word_text(other.first - 1) == _AND
+                if not joined:
+                    return other.start
+        return end
+
+    def group(self, f: Figure, counts: list[Figure]) -> None:
+        begin = f.count[0] if f.count else f.clause[0]
+        region = (begin, self._head_end(f, counts))
+        for hit in self.a.hits(self.lx.subgroups):
+            if _inside(hit, region) and hit.first <= f.last + 3:
+                f.subgroup, f.group_span = hit.payload, (hit.start, hit.end)
+                break
+        candidates: list[tuple[int, str, Span]] = []
+        for hit in self.a.hits(self.lx.actors):
+            if _inside(hit, region) and self._actor_ok(hit):
+                candidates.append((hit.start, hit.payload.name, (hit.start, hit.end)))
+        for hit in self.a.hits(self.lx.civilians):
+            if _inside(hit, region):
+                candidates.append((hit.start, "civilians", (hit.start, hit.end)))
+        if not candidates and f.category_span and f.category_span[1] <= begin:
+            cue_end = self.a.word_span(f.category_span)[1]
+            for hit in self.a.hits(self.lx.actors):
+                if cue_end < hit.first <= cue_end + 3 and hit.end <= begin and self._actor_ok(hit):
+                    candidates.append((hit.start, hit.payload.name, (hit.start, hit.end)))
+        if candidates:
+            _, f.actor, span = min(candidates)
+            f.group_span = f.group_span or span
+            if span != f.group_span:
+                f.extra.append(span)
+
+    # --- scope ---------------------------------------------------------------------------
+
+    def _date_after(self, hit: Hit, reach: int = 3) -> DateMention | None:
+        for d in self.dates:
+            if d.start >= hit.end and self.a.word_at(d.start) - hit.last <= reach:
+                return d if d.value else None
+        return None
+
+    def scope(self, f: Figure) -> None:
+        for area in (f.clause, f.sentence):
+            if self._scope_in(f, area):
+                return
+        if f.category == "held":
+            f.scope = "cumulative"
+
+    def _scope_in(self, f: Figure, area: Span) -> bool:
+        lx = self.lx
+        since = next(
+            (
+                (h, d)
+                for h in self.a.hits(lx.since)
+                if _inside(h, area) and (d := self._date_after(h))
+            ),
+            None,
+        )
+        until = next(
+            (
+                (h, d)
+                for h in self.a.hits(lx.until)
+                if _inside(h, area) and (d := self._date_after(h))
+            ),
+            None,
+        )
+        if since and until:
+            f.scope, f.since, f.until = "period", _iso(since[1]), _iso(until[1], end=True)
+            f.scope_span = (since[0].start, until[1].end)
+            return True
+        for h in self.a.hits(lx.between):
+            if not _inside(h, area):
+                continue
+            low = self._date_after(h)
+            high = low and next(
+                (
+                    d
+                    for d in self.dates
+                    if d.start > low.end and self.a.word_at(d.start) - self.a.word_at(low.end) <= 2
+                ),
+                None,
+            )
+            if low and high and high.value:
+                f.scope, f.since, f.until = "period", _iso(low), _iso(high, end=True)
+                f.scope_span = (h.start, high.end)
+                return True
+        for h in self.a.hits(lx.period):
+            if not _inside(h, area):
+                continue
+            needs = [n for n in self.a.hits(lx.period_needs) if 0 <= n.first - h.last <= 3]
+            if needs:
+                f.scope, f.scope_span = "period", (h.start, needs[0].end)
+                month = self._date_after(h, reach=4)
+                if month and month.precision == "month":
+                    f.since, f.until = _iso(month), _iso(month, end=True)
+                return True
+        if since:
+            f.scope, f.since, f.scope_span = (
+                "cumulative",
+                _iso(since[1]),
+                (since[0].start, since[1].end),
+            )
+            return True
+        if until:
+            f.scope, f.until, f.scope_span = (
+                "cumulative",
+                _iso(until[1], end=True),
+                (until[0].start, until[1].end),
+            )
+            return True
+        for h in self.a.hits(lx.cumulative):
+            if _inside(h, area):
+                f.scope, f.scope_span = "cumulative", (h.start, h.end)
+                return True
+        return False
+
+    # --- source ----------------------------------------------------------------------
+
+    def source(self, f: Figure) -> None:
+        """Who states it: a source named in the sentence, else the last one named before."""
+        pos = f.start
+        hits = self.a.hits(self.lx.sources)
+        in_sentence = [h for h in hits if _inside(h, f.sentence)]
+        if in_sentence:
+            hit = min(in_sentence, key=lambda h: abs(h.start - pos))
+            f.source, f.source_span = hit.payload, (hit.start, hit.end)
+            return
+        said = self._reporting_actor(f.sentence)
+        if said:
+            f.source, f.source_span = said
+            return
+        before = [h for h in hits if h.end <= pos]
+        if before:
+            f.source, f.source_span = before[-1].payload, (before[-1].start, before[-1].end)
+
+    def _reporting_actor(self, area: Span) -> tuple[str, Span] | None:
+        for verb in self.a.hits(self.lx.report_verbs):
+            if not _inside(verb, area):
+                continue
+            for hit in self.a.hits(self.lx.actors):
+                if (
+                    0 < hit.first - verb.last <= 2
+                    and self._actor_ok(hit)
+                    and hit.payload.name != "civilians"
+                ):
+                    return hit.payload.name, (hit.start, hit.end)
+        return None
+
+
+def _iso(mention: DateMention, end: bool = False) -> str | None:
+    """A date's ISO form; with `end`, a month stands for its last day."""
+    value = mention.value
+    if value is None:
+        return None
+    if end and mention.precision == "month":
+        next_month = value.replace(day=28) + timedelta(days=4)
+        value = next_month - timedelta(days=next_month.day)
+    return value.isoformat()
+
+
+def _is_unknown(parsed: ParsedCount) -> bool:
+    return parsed.qualifier == Qualifier.UNKNOWN
+
+
+def _near(f: Figure, span: Span | None, article: Article, reach: int) -> bool:
+    if span is None or not _overlaps(span, f.clause):
+        return False
+    first, last = article.word_span(span)
+    return first - f.last - 1 <= reach and f.first - last - 1 <= reach
+
+
+def _key(f: Figure) -> tuple:
+    p = f.parsed
+    return (f.category, p.best, p.low, p.high, p.qualifier, f.unit, f.actor, f.subgroup)
+
+
+def find_figures(
+    article: Article, lexicon: Lexicon, dates: list[DateMention], mentions: list[CountMention]
+) -> list[Figure]:
+    """The article's figures in text order, repeated facts kept once."""
+    rules = FigureRules(article, lexicon, dates)
+    drafts = [f for m in mentions if (f := rules.figure(m)) is not None]
+    figures: list[Figure] = []
+    for f in drafts:
+        rules.head(f)
+        mark = rules.marker(f)
+        f.others = rules.is_others(f)
+        previous = figures[-1] if figures else None
+        if mark is not None:
+            f.parent = rules.parent_for(figures, f, article)
+            f.parent_span = (mark.start, mark.end) if f.parent else None
+        elif f.others and previous is not None and previous.parent is not None:
+            f.parent = rules.parent_for(figures, f, article) and previous.parent
+        before = mark is not None and mark.last < f.first
+        found = rules.category(f, after=mark.end if before and f.parent else None)
+        if not found and f.parent is not None:
+            f.category, f.category_span = f.parent.category, f.parent.category_span
+        elif not found and _is_unknown(f.parsed):
+            continue
+        vague_cue = not _near(f, f.category_span, article, _CUE_REACH)
+        if _is_unknown(f.parsed) and f.parent is None and (vague_cue or f.unit not in PERSON_UNITS):
+            continue
+        rules.group(f, drafts)
+        kin = f.parent or (previous if (f.others or (mark and not before)) else None)
+        if f.actor is None and kin is not None:
+            f.actor = kin.actor
+        if f.actor is None and f.subgroup in LEAF_SUBGROUPS:
+            f.actor = "civilians"
+        if f.parent is not None:
+            f.scope, f.since, f.until = f.parent.scope, f.parent.since, f.parent.until
+            f.scope_span = f.parent.scope_span
+        else:
+            rules.scope(f)
+        rules.source(f)
+        figures.append(f)
+    seen: set[tuple] = set()
+    unique = []
+    for f in figures:
+        if _key(f) not in seen:
+            seen.add(_key(f))
+            unique.append(f)
+    return unique
