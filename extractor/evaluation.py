@@ -7,7 +7,7 @@ database or from its export.
 
 Figures match when category and count (best, low, high) agree; events when
 the type agrees and the place does (same name after normalisation, else the
-same governorate, else the same country). Matching is one to one. Field
+same governorate). Matching is one to one. Field
 accuracies are computed over matched pairs only, so they say how good the
 details are once a record is found, separately from finding it.
 """
@@ -194,17 +194,16 @@ def figures_agree(gold: GoldFigure, pred: GoldFigure) -> bool:
 
 
 def _same_place(gold: GoldEvent, pred: GoldEvent) -> bool:
-    """Compare at the finest level both sides state: place name, governorate, country."""
+    """Same place name after normalisation when both sides name the place; else
+    the same governorate (both unknown counts as the same only within one country)."""
     g_name, p_name = place_key(gold.location_name), place_key(pred.location_name)
     if g_name and p_name:
         return g_name == p_name
-    if gold.admin1 and pred.admin1:
-        return gold.admin1.casefold() == pred.admin1.casefold()
-    if gold.country and pred.country:
-        return gold.country.upper() == pred.country.upper()
-    return not (gold.location_name or gold.admin1 or gold.country) and not (
-        pred.location_name or pred.admin1 or pred.country
-    )
+    g_admin1 = gold.admin1.casefold() if gold.admin1 else None
+    p_admin1 = pred.admin1.casefold() if pred.admin1 else None
+    if g_admin1 or p_admin1:
+        return g_admin1 == p_admin1
+    return (gold.country or "").upper() == (pred.country or "").upper()
 
 
 def events_agree(gold: GoldEvent, pred: GoldEvent) -> bool:
