@@ -12,11 +12,31 @@ from collections.abc import Sequence
 
 from extractor.normalize import normalize_quote
 
-# Words that name the kind of place rather than the place: "بلدة ذيبان" and
+# Words that name the kind of place, or the part of it where something
+# happened, rather than the place: "بلدة ذيبان", "أطراف بلدة ذيبان" and
 # "ذيبان" are the same town. Kept short on purpose: "ريف دير الزور" is not
-# "دير الزور", and "سجن غويران" is not the "غويران" neighbourhood.
+# "دير الزور", "جنوب دمشق" is not "دمشق", and "سجن غويران" is not the
+# "غويران" neighbourhood.
 _PLACE_KIND_WORDS = frozenset(
-    normalize_quote(w) for w in ("مدينة", "بلدة", "قرية", "ناحية", "منطقة", "محافظة", "حي", "مخيم")
+    normalize_quote(w)
+    for w in (
+        "مدينة",
+        "بلدة",
+        "قرية",
+        "ناحية",
+        "منطقة",
+        "محافظة",
+        "حي",
+        "مخيم",
+        "أطراف",
+        "محيط",
+        "وسط",
+        "داخل",
+        "ضواحي",
+        "مدينتي",
+        "بلدتي",
+        "قريتي",
+    )
 )
 _WORD = re.compile(r"\w+")
 

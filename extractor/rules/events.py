@@ -10,12 +10,15 @@ with no place at all is dropped, since an event must happen somewhere.
 from dataclasses import dataclass, field
 
 from extractor.matching import place_key
+from extractor.normalize import normalize_quote
 from extractor.rules.dates import DateMention
 from extractor.rules.lexicon import Actor, ContextRule, Cue, Lexicon, Place
 from extractor.rules.phrases import Hit
 from extractor.rules.text import Article, Span
 
 _MAX_ACTORS = 2
+# "the two towns of": the place names that follow are two events' places.
+_DUAL_PLACES = ("مدينتي", "بلدتي", "قريتي", "ناحيتي", "منطقتي", "محافظتي")
 
 
 @dataclass
@@ -32,6 +35,11 @@ class Event:
         """Whether the place has a name of its own (not just a country)."""
         return self.place.kind != "country"
 
+    def key(self, article: Article) -> str | None:
+        """The place as compared: its folded name, else its governorate or country."""
+        name = article.shadow.text[self.place_span[0] : self.place_span[1]] if self.named else None
+        return place_key(name) or self.place.admin1 or self.place.country
+
     date: DateMention | None = None
     actors: list[tuple[str, Span]] = field(default_factory=list)
     source: str | None = None
@@ -47,6 +55,7 @@ class EventRules:
         self.a = article
         self.lx = lexicon
         self.dates = dates
+        self.duals = frozenset(normalize_quote(w) for w in _DUAL_PLACES)
         self.named = {
             h.payload.name for h in article.hits(lexicon.actors) if not h.payload.contextual
         }
@@ -64,29 +73,27 @@ class EventRules:
         clause = self.a.clause(hit.start)
         return any(_inside(h, clause) for h in self.a.hits(self.lx.unreal))
 
-    def place(self, hit: Hit) -> Hit | None:
-        """The place nearest after the trigger in its sentence, else before it,
-        else the last one named earlier in the paragraph, else the country."""
+    def places(self, hit: Hit) -> list[Hit]:
+        """Where the trigger happened: the place named nearest after it in its
+        sentence, else before it; after a dual ("بلدتي السوسة والباغوز") both
+        places."""
         sentence = self.a.sentence(hit.start)
-        places = [p for p in self.a.hits(self.lx.places) if p.payload.kind != "country"]
-        after = [p for p in places if _inside(p, sentence) and p.start >= hit.end]
-        if after:
-            return after[0]
-        before = [p for p in places if _inside(p, sentence) and p.end <= hit.start]
-        if before:
-            return before[-1]
-        paragraph = self.a.paragraph_start(hit.start)
-        earlier = [p for p in places if paragraph <= p.start and p.end <= sentence[0]]
-        if earlier:
-            return earlier[-1]
-        return next(
-            (
-                p
-                for p in self.a.hits(self.lx.places)
-                if p.payload.kind == "country" and _inside(p, sentence)
-            ),
-            None,
-        )
+        places = [
+            p
+            for p in self.a.hits(self.lx.places)
+            if p.payload.kind != "country" and _inside(p, sentence)
+        ]
+        after = [p for p in places if p.start >= hit.end]
+        before = [p for p in places if p.end <= hit.start]
+        if not after and not before:
+            return []
+        chosen = [after[0]] if after else [before[-1]]
+        if self.a.word_text(chosen[0].first) not in self.duals:
+            return chosen
+        following = [p for p in places if p.start > chosen[0].end]
+        if following and following[0].first == chosen[0].last + 1:
+            chosen.append(following[0])
+        return chosen
 
     def date(self, hit: Hit) -> DateMention | None:
         sentence = self.a.sentence(hit.start)
@@ -124,35 +131,34 @@ class EventRules:
         return (chosen.payload, (chosen.start, chosen.end)) if chosen else (None, None)
 
 
+def _same(a: Event, b: Event, article: Article) -> bool:
+    """One type at one place on one day; an undated mention joins a dated one."""
+    if a.type != b.type or a.key(article) != b.key(article):
+        return False
+    return a.date is None or b.date is None or a.date.value == b.date.value
+
+
 def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) -> list[Event]:
     rules = EventRules(article, lexicon, dates)
     events: list[Event] = []
-    seen: set[tuple] = set()
     for hit in article.hits(lexicon.events):
         if rules.unreal(hit):
             continue
-        located = rules.place(hit)
-        if located is None:
-            continue
-        event = Event(
-            type=rules.type_of(hit),
-            trigger=(hit.start, hit.end),
-            clause=article.clause(hit.start),
-            sentence=article.sentence(hit.start),
-            place=located.payload,
-            place_span=(located.start, located.end),
-            date=rules.date(hit),
-            actors=rules.actors(hit),
-        )
-        name = article.shadow.text[located.start : located.end] if event.named else None
-        key = (
-            event.type,
-            place_key(name) or event.place.admin1 or event.place.country,
-            event.date.value if event.date else None,
-        )
-        if key in seen:
-            continue
-        seen.add(key)
-        event.source, event.source_span = rules.source(hit)
-        events.append(event)
+        for place in rules.places(hit):
+            event = Event(
+                type=rules.type_of(hit),
+                trigger=(hit.start, hit.end),
+                clause=article.clause(hit.start),
+                sentence=article.sentence(hit.start),
+                place=place.payload,
+                place_span=(place.start, place.end),
+                date=rules.date(hit),
+                actors=rules.actors(hit),
+            )
+            same = next((e for e in events if _same(e, event, article)), None)
+            if same is not None:
+                same.date = same.date or event.date
+                continue
+            event.source, event.source_span = rules.source(hit)
+            events.append(event)
     return events
