@@ -15,7 +15,7 @@ holds the `n` of the audit row it undoes.
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import IO, Any
 
 from db.dump import DocumentDump
@@ -26,7 +26,8 @@ FORMAT_VERSION = 1
 
 
 def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
+    """Stored times come back in UTC (sqlmodel's UTCDateTime), so no conversion is needed."""
+    return moment.isoformat() if moment else None
 
 
 def _run(run: Run) -> dict[str, Any]:
