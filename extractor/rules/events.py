@@ -17,6 +17,8 @@ from extractor.rules.phrases import Hit
 from extractor.rules.text import Article, Span
 
 _MAX_ACTORS = 2
+_LIST = 3  # coordinated triggers from which on they list causes, not events
+_AND = "و"
 # "the two towns of": the place names that follow are two events' places.
 _DUAL_PLACES = ("مدينتي", "بلدتي", "قريتي", "ناحيتي", "منطقتي", "محافظتي")
 
@@ -65,17 +67,40 @@ class EventRules:
         if cue.rule is None:
             return cue.label
         rule: ContextRule = self.lx.event_rules[cue.rule]
-        clause = self.a.clause(hit.start)
-        near = rule.near is not None and any(_inside(h, clause) for h in self.a.hits(rule.near))
+        sentence = self.a.sentence(hit.start)
+        near = rule.near is not None and any(_inside(h, sentence) for h in self.a.hits(rule.near))
         return cue.label if near else rule.otherwise
 
     def unreal(self, hit: Hit) -> bool:
+        """A trigger that names no event: in a clause of expectation or purpose,
+        or one of a list of causes ("قتلوا في القصف والاشتباكات والغارات")."""
         clause = self.a.clause(hit.start)
-        return any(_inside(h, clause) for h in self.a.hits(self.lx.unreal))
+        if any(_inside(h, clause) for h in self.a.hits(self.lx.unreal)):
+            return True
+        return self.in_list(hit)
+
+    def definite(self, hit: Hit) -> bool:
+        """Whether the trigger carries the article (it then refers back)."""
+        return self.a.shadow.text.startswith("ال", hit.start)
+
+    def in_list(self, hit: Hit) -> bool:
+        triggers = self.a.hits(self.lx.events)
+        at = triggers.index(hit)
+        run = [hit]
+        for step in (-1, 1):
+            k = at + step
+            while 0 <= k < len(triggers):
+                near = triggers[k]
+                a, b = (near, run[0]) if step < 0 else (run[-1], near)
+                if b.first != a.last + 1 or not self.a.word_text(b.first).startswith(_AND):
+                    break
+                run.insert(0, near) if step < 0 else run.append(near)
+                k += step
+        return len(run) >= _LIST
 
     def places(self, hit: Hit) -> list[Hit]:
         """Where the trigger happened: the place named nearest after it in its
-        sentence, else before it; after a dual ("بلدتي السوسة والباغوز") both
+        clause, else before it, else the same in its sentence; after a dual ("بلدتي السوسة والباغوز") both
         places."""
         sentence = self.a.sentence(hit.start)
         places = [
@@ -83,11 +108,18 @@ class EventRules:
             for p in self.a.hits(self.lx.places)
             if p.payload.kind != "country" and _inside(p, sentence)
         ]
-        after = [p for p in places if p.start >= hit.end]
-        before = [p for p in places if p.end <= hit.start]
-        if not after and not before:
+        clause = self.a.clause(hit.start)
+        ranked = sorted(
+            places,
+            key=lambda p: (
+                not _inside(p, clause),
+                p.end <= hit.start,
+                abs(p.start - hit.end) if p.start >= hit.end else hit.start - p.end,
+            ),
+        )
+        if not ranked:
             return []
-        chosen = [after[0]] if after else [before[-1]]
+        chosen = ranked[:1]
         if self.a.word_text(chosen[0].first) not in self.duals:
             return chosen
         following = [p for p in places if p.start > chosen[0].end]
@@ -144,6 +176,8 @@ def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) ->
     for hit in article.hits(lexicon.events):
         if rules.unreal(hit):
             continue
+        if rules.definite(hit) and any(e.type == rules.type_of(hit) for e in events):
+            continue  # "الاشتباكات" after "اشتباكات عنيفة": the same event again
         for place in rules.places(hit):
             event = Event(
                 type=rules.type_of(hit),
