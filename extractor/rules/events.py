@@ -19,6 +19,8 @@ from extractor.rules.text import Article, Span
 _MAX_ACTORS = 2
 _LIST = 3  # coordinated triggers from which on they list causes, not events
 _AND = "و"
+_FROM = "من"
+_LEAVING = frozenset({"prison_break", "displacement"})
 # "the two towns of": the place names that follow are two events' places.
 _DUAL_PLACES = ("مدينتي", "بلدتي", "قريتي", "ناحيتي", "منطقتي", "محافظتي")
 
@@ -67,8 +69,10 @@ class EventRules:
         if cue.rule is None:
             return cue.label
         rule: ContextRule = self.lx.event_rules[cue.rule]
-        sentence = self.a.sentence(hit.start)
+        sentence, clause = self.a.sentence(hit.start), self.a.clause(hit.start)
         near = rule.near is not None and any(_inside(h, sentence) for h in self.a.hits(rule.near))
+        if near and rule.unless is not None:
+            near = not any(_inside(h, clause) for h in self.a.hits(rule.unless))
         return cue.label if near else rule.otherwise
 
     def unreal(self, hit: Hit) -> bool:
@@ -98,10 +102,10 @@ class EventRules:
                 k += step
         return len(run) >= _LIST
 
-    def places(self, hit: Hit) -> list[Hit]:
+    def places(self, hit: Hit, kind: str) -> list[Hit]:
         """Where the trigger happened: the place named nearest after it in its
-        clause, else before it, else the same in its sentence; after a dual ("بلدتي السوسة والباغوز") both
-        places."""
+        clause, else before it, else the same in its sentence; after a dual
+        ("بلدتي السوسة والباغوز") both places."""
         sentence = self.a.sentence(hit.start)
         places = [
             p
@@ -113,6 +117,9 @@ class EventRules:
             places,
             key=lambda p: (
                 not _inside(p, clause),
+                # "from" names where a thing came from, not where it happened,
+                # except for leaving a place (a prison break, a flight).
+                kind not in _LEAVING and self.a.word_text(p.first - 1) == _FROM,
                 p.end <= hit.start,
                 abs(p.start - hit.end) if p.start >= hit.end else hit.start - p.end,
             ),
@@ -178,7 +185,7 @@ def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) ->
             continue
         if rules.definite(hit) and any(e.type == rules.type_of(hit) for e in events):
             continue  # "الاشتباكات" after "اشتباكات عنيفة": the same event again
-        for place in rules.places(hit):
+        for place in rules.places(hit, rules.type_of(hit)):
             event = Event(
                 type=rules.type_of(hit),
                 trigger=(hit.start, hit.end),

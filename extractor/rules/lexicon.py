@@ -39,6 +39,7 @@ class ContextRule:
     otherwise: str
     near: PhraseBank | None
     head: tuple[str, ...]
+    unless: PhraseBank | None = None  # words in the clause that keep `otherwise`
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def _context_rules(
                 otherwise=rule[otherwise_key],
                 near=_bank(near) if near else None,
                 head=tuple(rule.get("when_head", ())),
+                unless=_bank(rule["unless_near"]) if rule.get("unless_near") else None,
             )
         )
     return entries, tuple(settled)
