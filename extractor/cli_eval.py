@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from db.engine import session_scope
+from extractor.compare import print_comparison, print_reviews
 from extractor.console import console, engine, errors
 from extractor.evaluation import Accuracy, DocumentScores, Scores, count_text, score
 from extractor.predictions import (
@@ -134,7 +135,9 @@ def predictions(
 
 
 def eval_command(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold file in the gold-v1 format.")],
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Gold file in the gold-v1 format.")
+    ] = None,
     run: Annotated[int | None, typer.Option("--run", help="Score a stored run by its id.")] = None,
     backend: Annotated[
         EvalBackend | None,
@@ -153,8 +156,26 @@ def eval_command(
     per_doc: Annotated[
         bool, typer.Option("--per-doc", help="List each document's misses and false alarms.")
     ] = False,
+    compare: Annotated[
+        tuple[int, int] | None,
+        typer.Option("--compare", help="Score two stored runs side by side: RUN_A RUN_B."),
+    ] = None,
+    reviews: Annotated[
+        bool,
+        typer.Option(
+            "--reviews",
+            help="Share of values reviewers accepted, edited, rejected (--run to narrow); no gold.",
+        ),
+    ] = False,
 ) -> None:
-    """Score a run, a backend or a predictions file against gold."""
+    """Score a run, a backend or a predictions file against gold; compare runs; read reviews."""
+    if reviews:
+        return print_reviews(run, as_json)
+    if gold is None:
+        errors.print("--gold is required (except with --reviews)")
+        raise typer.Exit(2)
+    if compare:
+        return print_comparison(gold, *compare, as_json)
     chosen = [x for x in (run, backend, pred) if x is not None]
     if len(chosen) != 1:
         errors.print("give exactly one of --run, --backend or --pred")

@@ -1,80 +1,27 @@
-"""Two runs side by side against gold, and the reviews' verdict on each run.
+"""`athar eval --compare` and `--reviews`: two runs side by side, and the reviews' verdicts.
 
-A run is scored on what its backend proposed (the model's values and
-spans), not on what reviewers made of them, so two models or two prompt
-versions are compared on equal terms. Scoring itself is
-`extractor.evaluation.score`; this module only gathers a run's output and
-lays the numbers out.
+A run is scored on what its backend proposed (`extractor.predictions`: the
+model's values and spans, not what reviewers made of them), so two models or
+two prompt versions are compared on equal terms, with `extractor.evaluation`'s
+scoring. The reviews' verdicts come from `db.review_stats`.
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import typer
 from rich.table import Table
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from db.models import Document, Extraction, Record, Run, Value
-from db.review_stats import FieldVerdicts, Misses
+from db.engine import session_scope
+from db.models import Run
+from db.review_stats import FieldVerdicts, Misses, field_verdicts, misses
+from extractor.console import console, engine, errors
 from extractor.evaluation import Scores, score
-from schemas.codebook import MatchKind, RecordKind
-from schemas.gold import GoldDocument, gold_document
-from schemas.records import Citation, GroundedRecord, GroundedValue
-
-
-def _model_value(text: str, v: Value) -> GroundedValue:
-    spanned = v.model_start is not None and v.model_end is not None
-    return GroundedValue(
-        field=v.field,
-        value=v.model_value,
-        citation=Citation(
-            quote=v.model_quote,
-            source=text[v.model_start : v.model_end] if spanned else None,
-            start=v.model_start if spanned else None,
-            end=v.model_end if spanned else None,
-            match=MatchKind(v.match) if v.match else None,
-            score=v.score,
-        ),
-    )
-
-
-def run_documents(session: Session, run_id: int) -> list[GoldDocument]:
-    """What one run proposed, document by document, in the gold-v1 shape."""
-    if session.get(Run, run_id) is None:
-        raise ValueError(f"no run {run_id}")
-    documents = []
-    extractions = session.exec(
-        select(Extraction, Document)
-        .join(Document, Document.id == Extraction.document_id)
-        .where(Extraction.run_id == run_id, Extraction.status == "ok")
-        .order_by(col(Extraction.id))
-    ).all()
-    for extraction, document in extractions:
-        records = session.exec(
-            select(Record).where(Record.extraction_id == extraction.id).order_by(col(Record.id))
-        ).all()
-        values = session.exec(
-            select(Value)
-            .where(col(Value.record_id).in_([r.id for r in records]))
-            .order_by(col(Value.id))
-        ).all()
-        grounded = [
-            GroundedRecord(
-                kind=RecordKind(r.kind),
-                key=r.key,
-                evidence=Citation(
-                    quote=r.evidence_quote,
-                    source=r.evidence_source,
-                    start=r.evidence_start,
-                    end=r.evidence_end,
-                ),
-                values=[_model_value(document.text, v) for v in values if v.record_id == r.id],
-            )
-            for r in records
-        ]
-        documents.append(
-            gold_document(document.external_id or document.sha256, document.sha256, grounded)
-        )
-    return documents
+from extractor.predictions import PredictionError, read_gold_file, run_predictions
+from schemas.gold import GoldDocument
 
 
 @dataclass
@@ -111,6 +58,8 @@ class Comparison:
 
 def run_label(session: Session, run_id: int) -> str:
     run = session.get(Run, run_id)
+    if run is None:
+        raise PredictionError(f"no run {run_id} in the database (see `athar status`)")
     return f"run {run_id}: {run.backend} {run.model} {run.prompt_version}"
 
 
@@ -118,7 +67,10 @@ def compare(session: Session, gold: list[GoldDocument], run_a: int, run_b: int) 
     """Score two runs against the same gold; documents a run lacks count as missed."""
     return Comparison(
         (run_label(session, run_a), run_label(session, run_b)),
-        (score(gold, run_documents(session, run_a)), score(gold, run_documents(session, run_b))),
+        (
+            score(gold, run_predictions(session, run_a)),
+            score(gold, run_predictions(session, run_b)),
+        ),
     )
 
 
@@ -142,7 +94,9 @@ def verdicts_table(verdicts: list[FieldVerdicts], missed: list[Misses]) -> list[
     """The reviews' verdicts per field, then the records annotators had to add."""
     shares = Table(title="review verdicts on the model's values")
     for column in ("backend", "model", "prompt", "field", "decided"):
-        shares.add_column(column, justify="right" if column == "decided" else "left")
+        shares.add_column(
+            column, justify="right" if column == "decided" else "left", no_wrap=column == "field"
+        )
     for column in ("accepted", "edited", "rejected"):
         shares.add_column(column, justify="right")
     for v in verdicts:
@@ -160,3 +114,39 @@ def verdicts_table(verdicts: list[FieldVerdicts], missed: list[Misses]) -> list[
     for m in missed:
         added.add_row(m.backend, m.model, m.prompt_version, m.kind, str(m.added))
     return [shares, added]
+
+
+def review_report(
+    verdicts: list[FieldVerdicts], missed: list[Misses], run_id: int | None
+) -> dict[str, Any]:
+    """The `--reviews` numbers as one JSON-ready dict."""
+    return {
+        "run": run_id,
+        "fields": [v.to_dict() for v in verdicts],
+        "added_records": [m.to_dict() for m in missed],
+    }
+
+
+def print_reviews(run_id: int | None, as_json: bool) -> None:
+    with session_scope(engine()) as session:
+        verdicts, missed = field_verdicts(session, run_id), misses(session, run_id)
+    if as_json:
+        report = review_report(verdicts, missed, run_id)
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for table in verdicts_table(verdicts, missed):
+        console.print(table)
+
+
+def print_comparison(gold_path: Path, run_a: int, run_b: int, as_json: bool) -> None:
+    try:
+        gold = read_gold_file(gold_path)
+        with session_scope(engine()) as session:
+            result = compare(session, gold, run_a, run_b)
+    except PredictionError as error:
+        errors.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(1) from error
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    console.print(comparison_table(result))

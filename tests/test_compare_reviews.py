@@ -1,14 +1,19 @@
 """Two runs against gold, and the reviews' verdicts, against numbers worked out by hand."""
 
+import json
+
 import pytest
 from reviewed_db import ARTICLE, RECORDS, review
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from db.documents import NewDocument, add_document
 from db.engine import session_scope
 from db.extractions import Provenance, start_run, store_extraction
 from db.review_stats import field_verdicts, misses
-from extractor.compare import compare, run_documents
+from extractor.cli import app
+from extractor.compare import compare
+from extractor.predictions import run_predictions
 from schemas.gold import gold_document
 from schemas.records import count_value
 
@@ -53,7 +58,7 @@ def test_compare_two_runs_against_gold(sqlite_engine):
         run_b = _run(session, document, "b", worse)
         gold = [gold_document("t-1", document.sha256, RECORDS)]
     with Session(sqlite_engine) as session:
-        assert len(run_documents(session, run_b)[0].figures) == 3
+        assert len(run_predictions(session, run_b)[0].figures) == 3
         result = compare(session, gold, run_a, run_b)
     a, b = result.scores
     assert (a.figures.f1, a.events.f1) == (1.0, 1.0)
@@ -65,3 +70,34 @@ def test_compare_two_runs_against_gold(sqlite_engine):
     assert rows["figures f1"] == (1.0, pytest.approx(4 / 7))
     assert rows["events f1"] == (1.0, 1.0)
     assert "run 2: llm b p1" in result.runs[1]
+
+
+def _eval(url: str, *args: str) -> dict:
+    result = CliRunner().invoke(app, ["--db", url, "eval", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_eval_reviews_command(sqlite_engine, sqlite_url):
+    review(sqlite_engine)
+    report = _eval(sqlite_url, "--reviews")
+    rows = {r["field"]: r for r in report["fields"]}
+    assert (rows["reported_by"]["accepted"], rows["reported_by"]["edited"]) == (4, 1)
+    assert rows["reported_by"]["edited_share"] == pytest.approx(1 / 6)
+    assert report["added_records"][0]["added"] == 1
+    assert _eval(sqlite_url, "--reviews", "--run", "999")["fields"] == []
+
+
+def test_eval_compare_command(sqlite_engine, sqlite_url, tmp_path):
+    with session_scope(sqlite_engine) as session:
+        document = add_document(session, NewDocument(text=ARTICLE, external_id="t-1"))
+        run_a = _run(session, document, "a", RECORDS)
+        run_b = _run(session, document, "b", [r for r in RECORDS if r.kind == "event"])
+        gold = gold_document("t-1", document.sha256, RECORDS)
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text(gold.model_dump_json() + "\n", encoding="utf-8")
+    report = _eval(sqlite_url, "--gold", str(gold_file), "--compare", str(run_a), str(run_b))
+    rows = {r["metric"]: (r["a"], r["b"]) for r in report["rows"]}
+    # B proposed no figure: recall 0 of 4, precision undefined
+    assert rows["figures recall"] == (1.0, 0.0) and rows["figures precision"] == (1.0, None)
+    assert rows["events f1"] == (1.0, 1.0)

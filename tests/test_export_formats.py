@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from db.engine import session_scope
 from extractor.cli import app
 from extractor.cli_export import WRITERS, ExportFormat, export_to
-from extractor.evaluation import score
 from extractor.exports.acled import fatalities, lowest_reported
 from schemas.gold import GoldDocument, records_from_gold
 
@@ -161,8 +160,11 @@ def test_gold_v1_scores_f1_one_against_itself(reviewed, tmp_path):
     run_export(url, out, "--format", "gold-v1", "--state", "all")
     documents = [GoldDocument.model_validate(d) for d in lines(out)]
     assert [(len(d.figures), len(d.events)) for d in documents] == [(4, 2), (0, 1)]
-    scores = score(documents, documents)
-    assert scores.figures.f1 == 1.0 and scores.events.f1 == 1.0
+    result = runner.invoke(app, ["eval", "--gold", str(out), "--pred", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["figures"]["f1"] == 1.0 and scores["events"]["f1"] == 1.0
+    assert scores["figures"]["matched"] == 4 and scores["events"]["matched"] == 3
 
 
 def test_a_failed_export_leaves_the_previous_file_untouched(reviewed, tmp_path, monkeypatch):
