@@ -36,6 +36,8 @@ _PLACE_KIND_WORDS = frozenset(
         "مدينتي",
         "بلدتي",
         "قريتي",
+        "العاصمة",
+        "ولاية",
     )
 )
 _WORD = re.compile(r"\w+")

@@ -33,21 +33,30 @@ class Event:
     sentence: Span
     place: Place
     place_span: Span
+    date: DateMention | None = None
+    actors: list[tuple[str, Span]] = field(default_factory=list)
+    source: str | None = None
+    source_span: Span | None = None
 
     @property
     def named(self) -> bool:
         """Whether the place has a name of its own (not just a country)."""
         return self.place.kind != "country"
 
+    def name(self, article: Article) -> str | None:
+        """The place name as written; after the preposition ل the article's
+        alef is restored ("للعاصمة طرابلس" names "العاصمة طرابلس")."""
+        if not self.named:
+            return None
+        start, end = article.shadow.to_raw(*self.place_span)
+        name = article.text[start:end]
+        if start > 0 and article.text[start - 1] == "ل" and name.startswith("ل"):
+            return "ا" + name
+        return name
+
     def key(self, article: Article) -> str | None:
         """The place as compared: its folded name, else its governorate or country."""
-        name = article.shadow.text[self.place_span[0] : self.place_span[1]] if self.named else None
-        return place_key(name) or self.place.admin1 or self.place.country
-
-    date: DateMention | None = None
-    actors: list[tuple[str, Span]] = field(default_factory=list)
-    source: str | None = None
-    source_span: Span | None = None
+        return place_key(self.name(article)) or self.place.admin1 or self.place.country
 
 
 def _inside(hit: Hit | DateMention, span: Span) -> bool:

@@ -74,10 +74,7 @@ def figure_record(
 
 
 def event_record(article: Article, e: Event, key: str) -> GroundedRecord:
-    name = None
-    if e.named:
-        start, end = article.shadow.to_raw(*e.place_span)
-        name = article.text[start:end]
+    name = e.name(article)
     actors = [*e.actors, (None, None), (None, None)]
     evidence = _cover(e.clause, [e.place_span], e.sentence)
     date = {"value": e.date.value.isoformat(), "precision": e.date.precision} if e.date else None
