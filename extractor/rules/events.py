@@ -92,6 +92,16 @@ class EventRules:
             return True
         return self.in_list(hit)
 
+    def follows_trigger(self, hit: Hit) -> bool:
+        """Whether a context trigger (a bare strike verb) comes after another
+        trigger in its clause."""
+        if hit.payload.rule is None:
+            return False
+        clause = self.a.clause(hit.start)
+        return any(
+            _inside(h, clause) and h.end <= hit.start for h in self.a.hits(self.lx.events)
+        )
+
     def definite(self, hit: Hit) -> bool:
         """Whether the trigger carries the article (it then refers back)."""
         return self.a.shadow.text.startswith("ال", hit.start)
@@ -194,6 +204,8 @@ def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) ->
             continue
         if rules.definite(hit) and any(e.type == rules.type_of(hit) for e in events):
             continue  # "الاشتباكات" after "اشتباكات عنيفة": the same event again
+        if rules.follows_trigger(hit):
+            continue  # "ضربة استهدفت طريقا": the verb describes the strike just named
         for place in rules.places(hit, rules.type_of(hit)):
             event = Event(
                 type=rules.type_of(hit),
