@@ -104,8 +104,19 @@ def claim_double(
     A new document in the overlap share gets its first copy here. A claimant
     with a copy renews its lease; others take a free slot, or the slot of
     someone who left it untouched past the lease. The unique constraints on
-    (document, slot) and (document, annotator) settle races.
+    (document, slot) and (document, annotator) settle races: the loser of a
+    slot looks again and takes the other one if it is still free.
     """
+    for _ in range(PASSES + 1):
+        claimed = _claim_once(session, document_id, annotator, lease)
+        if claimed != "retry":
+            return claimed
+    return False
+
+
+def _claim_once(
+    session: Session, document_id: int, annotator: str, lease: timedelta
+) -> bool | str | None:
     document = session.get(Document, document_id, populate_existing=True)
     if document is None:
         return False
@@ -126,23 +137,23 @@ def claim_double(
         return True
     taken = {c.slot for c in passes}
     free = [slot for slot in range(1, PASSES + 1) if slot not in taken]
-    if free:
-        session.add(
-            ReviewCopy(
-                document_id=document_id, slot=free[0], annotator=annotator, lease_until=now + lease
-            )
+    if not free:
+        return _take_over(session, passes, annotator, now + lease)
+    session.add(
+        ReviewCopy(
+            document_id=document_id, slot=free[0], annotator=annotator, lease_until=now + lease
         )
-        try:
-            session.flush()
-        except IntegrityError:
-            session.rollback()
-            return False
-        if document.state == DocState.NEW:
-            document.state = DocState.IN_PROGRESS
-            session.add(document)
-        session.commit()
-        return True
-    return _take_over(session, passes, annotator, now + lease)
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return "retry"
+    if document.state == DocState.NEW:
+        document.state = DocState.IN_PROGRESS
+        session.add(document)
+    session.commit()
+    return True
 
 
 def _take_over(session: Session, passes: list[ReviewCopy], annotator: str, until) -> bool:

@@ -1,6 +1,7 @@
 """Double review: two independent passes, agreement, adjudication, export."""
 
 import json
+import threading
 
 import pytest
 from reviewed_db import ARTICLE, RECORDS, cite
@@ -13,7 +14,7 @@ from db.engine import make_engine, migrate, session_scope
 from db.extractions import Provenance, start_run, store_extraction
 from db.load import Loader
 from db.models import Value
-from db.overlap import Phase, adjudicate, adopt_agreed, phase, picked, versions
+from db.overlap import Phase, adjudicate, adopt_agreed, copies, phase, picked, versions
 from db.review import (
     ReviewError,
     StaleWrite,
@@ -228,3 +229,25 @@ def test_agreement_command(sqlite_url, overlap_on):
         review_pass(session, document_id, "huda", HUDA)
     result = CliRunner().invoke(app, ["--db", sqlite_url, "agreement"])
     assert result.exit_code == 0 and "category" in result.output and "0.111" in result.output
+
+
+def test_racing_claimants_fill_both_passes_and_no_more(any_engine, overlap_on):
+    document_id = store(any_engine)
+    names = ["ali", "huda", "sami", "nour"]
+    barrier = threading.Barrier(len(names))
+    results: dict[str, bool] = {}
+
+    def take(name: str) -> None:
+        with Session(any_engine) as session:
+            barrier.wait()
+            results[name] = claim(session, document_id, name)
+
+    threads = [threading.Thread(target=take, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(results.values()) == 2
+    with Session(any_engine) as session:
+        holders = {c.annotator for c in copies(session, document_id)}
+    assert holders == {name for name, won in results.items() if won}
