@@ -98,9 +98,7 @@ class EventRules:
         if hit.payload.rule is None:
             return False
         clause = self.a.clause(hit.start)
-        return any(
-            _inside(h, clause) and h.end <= hit.start for h in self.a.hits(self.lx.events)
-        )
+        return any(_inside(h, clause) and h.end <= hit.start for h in self.a.hits(self.lx.events))
 
     def definite(self, hit: Hit) -> bool:
         """Whether the trigger carries the article (it then refers back)."""

@@ -13,6 +13,7 @@ keeps the span of the words that made it, so every value can be cited.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from extractor.normalize import normalize_quote
 from extractor.numbers import CountMention, ParsedCount
 from extractor.rules.dates import DateMention
 from extractor.rules.lexicon import Actor, ContextRule, Cue, Lexicon
@@ -106,6 +107,33 @@ class FigureRules:
             clause=self.a.clause(span[0]),
             sentence=self.a.sentence(span[0]),
         )
+
+    def noun_figures(self, counted: list[Figure]) -> list[Figure]:
+        """Outcomes reported with no number at all ("سقوط قتلى وجرحى"): an
+        outcome noun after a word of occurring, in a clause without a count."""
+        nouns = {_bare(normalize_quote(n)) for n in self.lx.outcome_nouns}
+        after = {h.last for h in self.a.hits(self.lx.outcome_after)}
+        found = []
+        for hit in self.a.hits(self.lx.categories):
+            text = _bare(self.a.shadow.text[hit.start : hit.end])
+            if text not in nouns or hit.first - 1 not in after:
+                continue
+            clause = self.a.clause(hit.start)
+            if any(f.count and _overlaps(f.count, clause) for f in counted):
+                continue
+            found.append(
+                Figure(
+                    count=None,
+                    parsed=ParsedCount(None, None, None, Qualifier.UNKNOWN, None),
+                    first=hit.first,
+                    last=hit.last,
+                    clause=clause,
+                    sentence=self.a.sentence(hit.start),
+                    category=hit.payload.label,
+                    category_span=(hit.start, hit.end),
+                )
+            )
+        return found
 
     def _is_date(self, span: Span) -> bool:
         return any(_overlaps(span, (d.start, d.end)) for d in self.dates)
@@ -392,6 +420,11 @@ def _iso(mention: DateMention, end: bool = False) -> str | None:
     return value.isoformat()
 
 
+def _bare(words: str) -> str:
+    """Folded words without the article of the first one."""
+    return words[2:] if words.startswith("ال") and len(words) > 4 else words
+
+
 def _is_unknown(parsed: ParsedCount) -> bool:
     return parsed.qualifier == Qualifier.UNKNOWN
 
@@ -414,6 +447,7 @@ def find_figures(
     """The article's figures in text order, repeated facts kept once."""
     rules = FigureRules(article, lexicon, dates)
     drafts = [f for m in mentions if (f := rules.figure(m)) is not None]
+    drafts = sorted(drafts + rules.noun_figures(drafts), key=lambda f: f.start)
     figures: list[Figure] = []
     for f in drafts:
         rules.head(f)
@@ -426,7 +460,9 @@ def find_figures(
         elif f.others and previous is not None and previous.parent is not None:
             f.parent = rules.parent_for(figures, f, article) and previous.parent
         before = mark is not None and mark.last < f.first
-        found = rules.category(f, after=mark.end if before and f.parent else None)
+        found = f.count is None or rules.category(
+            f, after=mark.end if before and f.parent else None
+        )
         if not found and f.parent is not None:
             f.category, f.category_span = f.parent.category, f.parent.category_span
         elif not found and _is_unknown(f.parsed):

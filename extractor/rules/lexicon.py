@@ -76,6 +76,8 @@ class DateWords:
 class Lexicon:
     categories: PhraseBank
     category_rules: tuple[ContextRule, ...]
+    outcome_nouns: frozenset[str]  # category cues that stand for a count of unknown size
+    outcome_after: PhraseBank
     negation: PhraseBank
     units: PhraseBank
     head_classes: PhraseBank
@@ -119,7 +121,8 @@ def _context_rules(
     """Context cues as bank entries, and the rules that settle their labels."""
     entries, settled = [], []
     for index, rule in enumerate(rules):
-        entries += [(w, Cue(rule[label_key], rule=index)) for w in rule["cues"]]
+        cue = Cue(rule[label_key], strong=rule.get("strong", True), rule=index)
+        entries += [(w, cue) for w in rule["cues"]]
         near = rule.get("when_near")
         settled.append(
             ContextRule(
@@ -213,6 +216,8 @@ def lexicon() -> Lexicon:
             + context_entries
         ),
         category_rules=category_rules,
+        outcome_nouns=frozenset(categories["outcome_nouns"]["nouns"]),
+        outcome_after=_bank(categories["outcome_nouns"]["after"]),
         negation=_bank(categories["negation"]["words"]),
         units=PhraseBank((w, unit) for unit, words in units["units"].items() for w in words),
         head_classes=PhraseBank(
