@@ -140,10 +140,11 @@ class FigureRules:
 
     def _negated(self, span: Span) -> bool:
         first, _ = self.a.word_span(span)
+        clause = self.a.clause(span[0])
         return any(
-            first - 2 <= h.last < first and self.a.clause(h.start) == self.a.clause(span[0])
+            first - 2 <= h.last < first and _inside(h, clause)
             for h in self.a.hits(self.lx.negation)
-        )
+        ) or any(h.end <= span[0] and _inside(h, clause) for h in self.a.hits(self.lx.denial))
 
     def head(self, f: Figure) -> None:
         """The counted noun: in the count itself (a dual), or just after it."""
@@ -173,11 +174,13 @@ class FigureRules:
         return cue.label if f.head_class in rule.head or f.unit in rule.head else rule.otherwise
 
     def _cue_rank(self, hit: Hit, f: Figure, label: str) -> tuple:
+        inside = f.count is not None and _overlaps((hit.start, hit.end), f.count)
         if hit.last < f.first:
             distance, side = f.first - hit.last - 1, 0
         else:
-            distance, side = hit.first - f.last - 1, 1
-        adjacent_noun = side == 1 and distance == 0
+            distance, side = max(hit.first - f.last - 1, 0), 1
+        # The noun right after the number, or inside it ("قتيلين"), names what is counted.
+        adjacent_noun = inside or (side == 1 and distance == 0)
         return (
             not _inside(hit, f.clause),
             not hit.payload.strong,
@@ -197,8 +200,6 @@ class FigureRules:
         for hit in self.a.hits(self.lx.categories):
             if not _inside(hit, f.sentence):
                 continue
-            if f.count and _overlaps((hit.start, hit.end), f.count):
-                continue
             if f.unit_span and _overlaps((hit.start, hit.end), f.unit_span):
                 continue
             if after is not None and not (hit.start >= after and _inside(hit, f.clause)):
@@ -216,15 +217,38 @@ class FigureRules:
 
     # --- subsets ------------------------------------------------------------------
 
-    def marker(self, f: Figure) -> Hit | None:
-        """A subset marker right before the count ("بينهم 7") or right after it ("ستة منهم")."""
+    def marker(self, f: Figure, previous: Figure | None) -> Hit | None:
+        """A subset marker right before the count ("بينهم 7", "من بين الفارين
+        أكثر من 100") or right after it ("ستة منهم")."""
         for hit in self.a.hits(self.lx.subset_before):
-            if f.first - 3 <= hit.last < f.first and _inside(hit, f.clause):
+            if not (f.first - 3 <= hit.last < f.first and _inside(hit, f.clause)):
+                continue
+            if previous is None or previous.start < hit.start:
                 return hit
         for hit in self.a.hits(self.lx.subset_after):
             if hit.first == f.last + 1:
                 return hit
         return None
+
+    def listed(self, f: Figure, previous: Figure | None) -> bool:
+        """Whether the count continues a list right after the previous figure
+        ("7 أطفال و3 نساء"): joined by و in the same clause."""
+        if previous is None or previous.clause != f.clause or f.count is None:
+            return False
+        joined = self.a.shadow.text[max(f.count[0] - 1, 0)] == _AND or (
+            self.a.word_text(f.first - 1) == _AND
+        )
+        return joined and f.first - previous.last <= 4
+
+    def elliptic(self, f: Figure, previous: Figure | None) -> bool:
+        """Whether the count shares the previous subset's total: no cue of its
+        own between them ("على ستة منهم ... وعلى 10 آخرين")."""
+        if previous is None or previous.parent is None or f.count is None:
+            return False
+        since = previous.count[1] if previous.count else previous.start
+        return not any(
+            since <= h.start and h.end <= f.count[0] for h in self.a.hits(self.lx.categories)
+        )
 
     def is_others(self, f: Figure) -> bool:
         return any(
@@ -437,6 +461,7 @@ def _near(f: Figure, span: Span | None, article: Article, reach: int) -> bool:
 
 
 def _key(f: Figure) -> tuple:
+    """What makes two figures one fact told twice."""
     p = f.parsed
     return (f.category, p.best, p.low, p.high, p.qualifier, f.unit, f.actor, f.subgroup)
 
@@ -451,13 +476,14 @@ def find_figures(
     figures: list[Figure] = []
     for f in drafts:
         rules.head(f)
-        mark = rules.marker(f)
+        mark = rules.marker(f, figures[-1] if figures else None)
         f.others = rules.is_others(f)
         previous = figures[-1] if figures else None
         if mark is not None:
             f.parent = rules.parent_for(figures, f, article)
             f.parent_span = (mark.start, mark.end) if f.parent else None
-        elif f.others and previous is not None and previous.parent is not None:
+        elif (f.others or rules.listed(f, previous)) and rules.elliptic(f, previous):
+            # "بينهم 7 أطفال و3 نساء", "وعلى 10 آخرين": more members of the same total
             f.parent = rules.parent_for(figures, f, article) and previous.parent
         before = mark is not None and mark.last < f.first
         found = f.count is None or rules.category(
@@ -486,7 +512,11 @@ def find_figures(
     seen: set[tuple] = set()
     unique = []
     for f in figures:
-        if _key(f) not in seen:
-            seen.add(_key(f))
+        key = _key(f)
+        if f.parsed.qualifier in (Qualifier.VAGUE, Qualifier.UNKNOWN):
+            # "عشرات" twice is rarely one fact: only a repeated clause is.
+            key = (*key, article.shadow.text[f.clause[0] : f.clause[1]])
+        if key not in seen:
+            seen.add(key)
             unique.append(f)
     return unique

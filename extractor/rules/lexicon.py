@@ -79,6 +79,7 @@ class Lexicon:
     outcome_nouns: frozenset[str]  # category cues that stand for a count of unknown size
     outcome_after: PhraseBank
     negation: PhraseBank
+    denial: PhraseBank
     units: PhraseBank
     head_classes: PhraseBank
     civilians: PhraseBank
@@ -219,6 +220,7 @@ def lexicon() -> Lexicon:
         outcome_nouns=frozenset(categories["outcome_nouns"]["nouns"]),
         outcome_after=_bank(categories["outcome_nouns"]["after"]),
         negation=_bank(categories["negation"]["words"]),
+        denial=_bank(categories["negation"]["verbs"]),
         units=PhraseBank((w, unit) for unit, words in units["units"].items() for w in words),
         head_classes=PhraseBank(
             [(w, name) for name, words in units["classes"].items() for w in words]
