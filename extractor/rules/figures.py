@@ -173,6 +173,16 @@ class FigureRules:
             return cue.label if near else rule.otherwise
         return cue.label if f.head_class in rule.head or f.unit in rule.head else rule.otherwise
 
+    def described(self, clause: Span) -> Span:
+        """A clause with the relative clause that follows it ("نحو 900 داعشيا،
+        ممن جرى اعتقالهم"), which says what happened to the people counted."""
+        nxt = self.a.clause(clause[1])
+        if nxt[0] == clause[1] and any(
+            h.start - nxt[0] <= 2 and _inside(h, nxt) for h in self.a.hits(self.lx.relatives)
+        ):
+            return clause[0], nxt[1]
+        return clause
+
     def _cue_rank(self, hit: Hit, f: Figure, label: str) -> tuple:
         inside = f.count is not None and _overlaps((hit.start, hit.end), f.count)
         if hit.last < f.first:
@@ -197,12 +207,13 @@ class FigureRules:
         """
         allowed = UNIT_CATEGORIES.get(f.unit)
         best: tuple | None = None
+        own = self.described(f.clause)
         for hit in self.a.hits(self.lx.categories):
             if not _inside(hit, f.sentence):
                 continue
             if f.unit_span and _overlaps((hit.start, hit.end), f.unit_span):
                 continue
-            if after is not None and not (hit.start >= after and _inside(hit, f.clause)):
+            if after is not None and not (hit.start >= after and _inside(hit, own)):
                 continue
             label = self._label(hit, f)
             if allowed is not None and label not in allowed:

@@ -95,6 +95,7 @@ class Lexicon:
     subset_after: PhraseBank
     others: PhraseBank
     clause_words: PhraseBank
+    relatives: PhraseBank
     sources: PhraseBank
     report_verbs: PhraseBank
     events: PhraseBank
@@ -241,6 +242,7 @@ def lexicon() -> Lexicon:
         subset_after=_bank(scope["subset_after"]),
         others=_bank(scope["others"]),
         clause_words=_bank(scope["clause_words"]),
+        relatives=_bank(scope["relatives"]),
         sources=PhraseBank((w, name) for name, words in sources["sources"].items() for w in words),
         report_verbs=_bank(sources["verbs"]),
         events=PhraseBank(_labelled(events["triggers"]) + event_context),
