@@ -290,18 +290,21 @@ class FigureRules:
         return not actor.contextual or actor.name in self.named_actors
 
     def _head_end(self, f: Figure, counts: list[Figure]) -> int:
-        """Where the words about the counted people end: the clause end, or the
-        next count unless it continues a list ("5 مسلحين و11 امرأة")."""
-        end = min(
-            f.clause[1],
-            self.a.words.tokens[min(f.last + _HEAD_REACH, len(self.a.words.tokens) - 1)].end,
-        )
+        """Where the words about the counted people end: a few words on, the
+        clause end, or the next count unless it continues a list ("5 مسلحين
+        و11 امرأة و30 طفلا من معتقلي داعش" share the words after the last)."""
+        tokens = self.a.words.tokens
+        last = f.last + _HEAD_REACH
         for other in counts:
-            if other.start > (f.count[1] if f.count else f.clause[0]) and other.start < end:
-                joined = self.a.word_text(other.first - 1) == _AND
-                if not joined:
-                    return other.start
-        return end
+            if other.first <= f.last or other.first > last:
+                continue
+            joined = self.a.word_text(other.first - 1) == _AND or (
+                other.count is not None and self.a.shadow.text[other.count[0] - 1] == _AND
+            )
+            if not joined:
+                return min(other.start, f.clause[1])
+            last = other.last + _HEAD_REACH
+        return min(f.clause[1], tokens[min(last, len(tokens) - 1)].end)
 
     def group(self, f: Figure, counts: list[Figure]) -> None:
         begin = f.count[0] if f.count else f.clause[0]
