@@ -14,10 +14,12 @@ Run: .venv/bin/python bench/export.py [--values 200000] [--db PATH] [--formats j
 import argparse
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, insert, select
@@ -172,6 +174,34 @@ def generate(engine, values_wanted: int) -> int:
         return session.scalar(select(func.count()).select_from(Value))
 
 
+class PeakMemory:
+    """The most the process's resident memory grew while the block ran (sampled every 20 ms).
+
+    A streaming export stays flat whatever the corpus size; one that held
+    every row would grow with it.
+    """
+
+    def __enter__(self) -> "PeakMemory":
+        self._process = psutil.Process()
+        self._baseline = self._peak = self._process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self._peak = max(self._peak, self._process.memory_info().rss)
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def growth(self) -> int:
+        return self._peak - self._baseline
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--values", type=int, default=200_000)
@@ -190,12 +220,12 @@ def main() -> None:
         values = generate(engine, args.values)
         console.print(f"generated {values} values in {time.perf_counter() - started:.1f} s ({db})")
     table = Table(title=f"athar export: {values:,} values, SQLite")
-    for column in ("format", "documents", "wall s", "CPU s", "values/s", "file MB"):
+    for column in ("format", "documents", "wall s", "CPU s", "values/s", "file MB", "+RSS MB"):
         table.add_column(column, justify="left" if column == "format" else "right")
     for name in args.formats.split(","):
         out = workdir / f"export.{name}"
         started, cpu = time.perf_counter(), time.process_time()
-        with session_scope(engine) as session:
+        with PeakMemory() as memory, session_scope(engine) as session:
             documents = export_to(session, out, ExportFormat(name), "done")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         size = out.stat().st_size / 1e6
@@ -206,12 +236,14 @@ def main() -> None:
             f"{cpu:.2f}",
             f"{values / seconds:,.0f}",
             f"{size:.1f}",
+            f"{memory.growth / 1e6:.0f}",
         )
         out.unlink()
     console.print(table)
     console.print(
         "goal: under 10 s per format for 200,000 values. CPU s is the export's own "
-        "processor time, which other work on the machine does not inflate. "
+        "processor time, which other work on the machine does not inflate; +RSS MB is how "
+        "far memory grew during the export. "
         f"reproduce: .venv/bin/python bench/export.py --values {args.values}"
     )
 

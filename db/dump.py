@@ -11,11 +11,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 
 from sqlalchemy import JSON, Text, TypeDecorator, type_coerce
 from sqlmodel import Session, col, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from db.models import AuditEntry, Document, Extraction, Judgement, Record, ReviewCopy, Run, Value
 from db.review import RecordView
@@ -66,13 +67,34 @@ class _ScannedJSON(TypeDecorator):
         return self._scan(value, 0)[0]
 
 
+class _UTCStamp(TypeDecorator):
+    """A stored UTC time read with `datetime.fromisoformat` (C) rather than a regex and
+    a `replace`: an export reads hundreds of thousands of them. Same values as
+    sqlmodel's UTCDateTime: aware, in UTC."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff", in UTC
+            return datetime.fromisoformat(value + "+00:00")
+        return value.astimezone(UTC)
+
+
+def _read_as(column):
+    if isinstance(column.type, JSON):
+        return type_coerce(column, _ScannedJSON).label(column.name)
+    if isinstance(column.type, UTCDateTime):
+        return type_coerce(column, _UTCStamp).label(column.name)
+    return column
+
+
 def _in(session: Session, model, column, ids: list[int]) -> list:
     """Plain rows, not ORM objects: they read the same (`row.field`) at a third of the cost."""
     table = model.__table__
-    columns = [
-        type_coerce(c, _ScannedJSON).label(c.name) if isinstance(c.type, JSON) else c
-        for c in table.c
-    ]
+    columns = [_read_as(c) for c in table.c]
     query = select(*columns).where(col(column).in_(ids)).order_by(table.c.id)
     return list(session.connection().execute(query).all())
 

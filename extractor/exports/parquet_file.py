@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from db.dump import DocumentDump
 from extractor.exports.value_rows import COLUMNS, value_rows
 
-ROW_GROUP = 50_000
+ROW_GROUP = 10_000
 TYPES = {
     "record_rejected": pa.bool_(),
     "start": pa.int64(),
