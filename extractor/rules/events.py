@@ -165,7 +165,8 @@ class EventRules:
             for h in self.a.hits(self.lx.actors)
             if _inside(h, sentence) and (not h.payload.contextual or h.payload.name in self.named)
         ]
-        found.sort(key=lambda h: abs(h.start - hit.start))
+        clause = self.a.clause(hit.start)
+        found.sort(key=lambda h: (not _inside(h, clause), abs(h.start - hit.start)))
         names: list[tuple[str, Span]] = []
         for h in found:
             actor: Actor = h.payload
