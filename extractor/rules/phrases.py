@@ -75,12 +75,13 @@ class Words:
         self.text = shadow
         self.tokens = [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(shadow)]
         self.readings = [_readings(t.text) for t in self.tokens]
+        self._joined = [False] + [
+            b.start - a.end <= _MAX_GAP for a, b in zip(self.tokens, self.tokens[1:], strict=False)
+        ]
 
     def joined(self, i: int) -> bool:
         """Whether token i follows token i-1 closely enough to continue a phrase."""
-        return 0 < i < len(self.tokens) and (
-            self.tokens[i].start - self.tokens[i - 1].end <= _MAX_GAP
-        )
+        return 0 < i < len(self.tokens) and self._joined[i]
 
 
 @lru_cache(maxsize=8)
@@ -142,19 +143,22 @@ class PhraseBank:
             else:
                 self._exact.setdefault(entry.words[0], []).append(entry)
         self._star_lengths = sorted({len(k) for k in self._star}, reverse=True)
+        # Every first word an entry can start with, to skip the other words at once.
+        self._firsts = set(self._exact) | {w for w, _ in self._pairs}
 
     def _fits(self, entry: _Entry, reading: _Reading) -> bool:
         if entry.strict:
             return not reading.preposition and reading.article == 0
         return self._optional or (reading.article > 0) == entry.article
 
-    def _candidates(self, core: str, after: str | None) -> Iterable[_Entry]:
-        yield from self._exact.get(core, ())
-        if after is not None:
-            yield from self._pairs.get((core, after), ())
+    def _candidates(self, core: str, after: str | None) -> list[_Entry]:
+        found = list(self._exact.get(core, ()))
+        if after is not None and self._pairs:
+            found += self._pairs.get((core, after), ())
         for n in self._star_lengths:
             if n <= len(core):
-                yield from self._star.get(core[:n], ())
+                found += self._star.get(core[:n], ())
+        return found
 
     def _extent(self, words: Words, i: int, entry: _Entry) -> int | None:
         """The last token of `entry` matched from token i (its first word already fits)."""
@@ -173,6 +177,8 @@ class PhraseBank:
             best: tuple[int, int, _Entry, _Reading] | None = None
             after = words.tokens[i + 1].text if words.joined(i + 1) else None
             for reading in words.readings[i]:
+                if reading.core not in self._firsts and not self._star_lengths:
+                    continue
                 for entry in self._candidates(reading.core, after):
                     if not self._fits(entry, reading):
                         continue
