@@ -8,6 +8,7 @@ the whole document or nothing.
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from db.models import Document, Extraction, Record, Run, Value, utcnow
@@ -51,25 +52,44 @@ def already_extracted(session: Session, document: Document, run: Run) -> bool:
     return session.exec(query).first() is not None
 
 
-def _value_row(document: Document, record: Record, value: GroundedValue) -> Value:
+def _value_fields(document: Document, record_id: int, value: GroundedValue) -> dict[str, Any]:
     cite = value.citation
     cite.check(document.text)
-    return Value(
-        record_id=record.id,
-        document_id=document.id,
-        field=value.field,
-        model_value=value.value,
-        model_quote=cite.quote,
-        model_start=cite.start,
-        model_end=cite.end,
-        match=cite.match,
-        score=cite.score,
-        value=value.value,
-        quote=cite.quote,
-        source=cite.source,
-        start=cite.start,
-        end=cite.end,
-    )
+    return {
+        "record_id": record_id,
+        "document_id": document.id,
+        "field": value.field,
+        "model_value": value.value,
+        "model_quote": cite.quote,
+        "model_start": cite.start,
+        "model_end": cite.end,
+        "match": cite.match,
+        "score": cite.score,
+        "value": value.value,
+        "quote": cite.quote,
+        "source": cite.source,
+        "start": cite.start,
+        "end": cite.end,
+    }
+
+
+def _record_fields(
+    document: Document, grounded: GroundedRecord, extraction_id: int | None, origin: str
+) -> dict[str, Any]:
+    evidence: Citation = grounded.evidence
+    evidence.check(document.text)
+    return {
+        "document_id": document.id,
+        "extraction_id": extraction_id,
+        "kind": grounded.kind,
+        "key": grounded.key,
+        "origin": origin,
+        "evidence_quote": evidence.quote,
+        "evidence_source": evidence.source,
+        "evidence_start": evidence.start,
+        "evidence_end": evidence.end,
+        "evidence_match": evidence.match,
+    }
 
 
 def add_record(
@@ -80,23 +100,11 @@ def add_record(
     origin: str = "model",
 ) -> Record:
     """Write one record and its values; refuses any span that breaks the invariant."""
-    evidence: Citation = grounded.evidence
-    evidence.check(document.text)
-    record = Record(
-        document_id=document.id,
-        extraction_id=extraction_id,
-        kind=grounded.kind,
-        key=grounded.key,
-        origin=origin,
-        evidence_quote=evidence.quote,
-        evidence_source=evidence.source,
-        evidence_start=evidence.start,
-        evidence_end=evidence.end,
-        evidence_match=evidence.match,
-    )
+    record = Record(**_record_fields(document, grounded, extraction_id, origin))
+    values = [_value_fields(document, 0, v) for v in grounded.values]
     session.add(record)
     session.flush()
-    session.add_all([_value_row(document, record, v) for v in grounded.values])
+    session.add_all([Value(**{**fields, "record_id": record.id}) for fields in values])
     return record
 
 
@@ -109,7 +117,14 @@ def store_extraction(
     status: str = "ok",
     error: str | None = None,
 ) -> Extraction:
-    """Record one document's extraction and its records (the caller commits)."""
+    """Record one document's extraction and its records (the caller commits).
+
+    Every span is checked before anything is written; records and values then
+    go in as two multi-row inserts, since a batch job stores thousands of
+    documents with a hundred values each.
+    """
+    rows = [_record_fields(document, grounded, None, "model") for grounded in records]
+    values = [[_value_fields(document, 0, v) for v in grounded.values] for grounded in records]
     extraction = Extraction(
         run_id=run.id,
         document_id=document.id,
@@ -129,8 +144,21 @@ def store_extraction(
     )
     session.add(extraction)
     session.flush()
-    for grounded in records:
-        add_record(session, document, grounded, extraction.id)
+    if rows:
+        for row in rows:
+            row["extraction_id"] = extraction.id
+        # Core inserts on the tables: the ORM's bookkeeping is not needed for rows
+        # that are written once and read back by query.
+        records_table, values_table = Record.__table__, Value.__table__
+        inserted = insert(records_table).returning(records_table.c.id, sort_by_parameter_order=True)
+        ids = session.execute(inserted, rows).scalars().all()
+        value_rows = [
+            {**fields, "record_id": record_id}
+            for record_id, fields_of_record in zip(ids, values, strict=True)
+            for fields in fields_of_record
+        ]
+        if value_rows:
+            session.execute(insert(values_table), value_rows)
     return extraction
 
 

@@ -9,8 +9,9 @@ can never be mistaken for instructions:
    prompt's static text, and its hash is the prompt's version: a changed
    codebook list or a changed word is a new version, a changed comment is not.
 2. `{{ published }}` and `{{ source }}` stay in the static text and are
-   filled per article by instructor's `context=` (a Jinja template render).
-   The article enters only through `{{ source }}`, in the last message, so
+   filled per article by `Prompt.render`, a sandboxed Jinja render identical
+   to instructor's `context=` templating. The article enters only as the
+   value of `{{ source }}`, never as template text, in the last message, so
    every request shares the longest possible cached prefix.
 """
 
@@ -19,10 +20,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from textwrap import dedent
 
-from jinja2 import Environment, StrictUndefined, meta
+from jinja2 import Environment, StrictUndefined, Template, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 PROMPTS_DIR = Path(__file__).parent
@@ -62,19 +64,36 @@ class Prompt:
         """The static text, as hashed: what changes the version."""
         return json.dumps(self.messages, ensure_ascii=False)
 
-    def templates(self) -> list[dict[str, str]]:
-        """Messages for instructor, still holding {{ source }} and {{ published }}."""
-        return [{"role": role, "content": content} for role, content in self.messages]
-
     def render(self, **context: str) -> list[dict[str, str]]:
-        """Messages with the article filled in, exactly as instructor's `context=` renders them
-        (a sandboxed Jinja render, then dedent); used where no instructor call is made, such as
-        the Batch API's request file and token estimates."""
-        env = SandboxedEnvironment()
+        """Messages with the article filled in, exactly as instructor's `context=` would render
+        them (a sandboxed Jinja render, then dedent), for live calls and the Batch API's request
+        file alike. Templates are compiled once, and messages without placeholders rendered once:
+        compiling the static instructions for every request would cost more than the rest of
+        a document's processing."""
         return [
-            {"role": role, "content": dedent(env.from_string(content).render(**context))}
+            {"role": role, "content": _rendered(content, context)}
             for role, content in self.messages
         ]
+
+
+_SANDBOX = SandboxedEnvironment()
+
+
+@cache
+def _compiled(content: str) -> tuple[Template, bool]:
+    """A message's template, and whether it has placeholders at all."""
+    has_variables = bool(meta.find_undeclared_variables(_SANDBOX.parse(content)))
+    return _SANDBOX.from_string(content), has_variables
+
+
+@cache
+def _static(content: str) -> str:
+    return dedent(_compiled(content)[0].render())
+
+
+def _rendered(content: str, context: Mapping[str, str]) -> str:
+    template, has_variables = _compiled(content)
+    return dedent(template.render(**context)) if has_variables else _static(content)
 
 
 def list_prompts() -> list[str]:

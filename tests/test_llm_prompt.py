@@ -28,9 +28,9 @@ def test_shipped_prompt_is_listed_and_versioned() -> None:
 
 
 def test_static_text_first_article_last() -> None:
-    messages = extraction_prompt().templates()
-    assert all("{{ source }}" not in m["content"] for m in messages[:-1])
-    last = messages[-1]["content"]
+    messages = extraction_prompt().messages
+    assert all("{{ source }}" not in content for _, content in messages[:-1])
+    last = messages[-1][1]
     # Only the closing tag follows the article, so everything before it is a shared prefix.
     assert last.rstrip().endswith("{{ source }}\n</article>")
 
@@ -65,11 +65,12 @@ def test_article_is_data_not_template() -> None:
 
 
 def test_render_matches_instructor_context_rendering() -> None:
-    """The Batch API file is rendered by us; it must equal what instructor sends live."""
+    """athar renders the article into the prompt itself; the result must be exactly what
+    instructor's own `context=` templating would send."""
     prompt = extraction_prompt()
     context = {"source": HOSTILE + "\n\n  سطر بمسافة\n", "published": "unknown"}
     live = handle_templating(
-        {"messages": prompt.templates()},
+        {"messages": [{"role": role, "content": text} for role, text in prompt.messages]},
         mode=instructor.Mode.JSON_SCHEMA,
         provider=instructor.Provider.OPENAI,
         context=context,

@@ -33,6 +33,7 @@ from extractor.llm.validation import (
     CheckedExtraction,
     CheckReport,
     check_extraction,
+    checking,
     salvage,
 )
 
@@ -100,6 +101,7 @@ class LLMBackend:
         self.endpoint_host: str | None = self.settings.endpoint_host
         self.params: dict[str, Any] = {**self.settings.params(), "prompt": self.prompt.name}
         self.client = client or make_client(self.settings)
+        _ = self.client.chat.completions  # the SDK imports its resources on first use; now
         self.transport = Transport(
             self.client, self.settings.transport_attempts, self.settings.max_retry_wait_s
         )
@@ -142,8 +144,12 @@ class LLMBackend:
 
         `prior` continues a conversation begun elsewhere: (role, text) turns such
         as a Batch API answer that failed validation and the message naming its
-        problems. Like the article, they enter as template variables, never as
-        template text, since they quote the article.
+        problems.
+
+        The messages are rendered here (`Prompt.render`) and instructor gets no
+        `context=`, so nothing is rendered twice and the article and the prior
+        turns are never read as template text; the checker reaches the
+        validator through `checking()` instead.
         """
         check = ArticleCheck(article.text, window)
 
@@ -162,21 +168,18 @@ class LLMBackend:
             options["token_budget"] = remaining
         first = len(log.attempts)
         log.window = list(window)
-        turns = [
-            {"role": role, "content": f"{{{{ prior_{i} }}}}"}
-            for i, (role, _) in enumerate(prior or [])
-        ]
-        earlier = {f"prior_{i}": text for i, (_, text) in enumerate(prior or [])}
+        messages = self.prompt.render(**self.context(article, window))
+        messages += [{"role": role, "content": text} for role, text in prior or []]
         try:
-            await create(
-                response_model=CheckedExtraction,
-                messages=self.prompt.templates() + turns,
-                context={**self.context(article, window), **earlier, "check": check},
-                max_retries=reasks if remaining > 0 else 0,
-                strict=False,
-                hooks=hooks,
-                **options,
-            )
+            with checking(check):
+                await create(
+                    response_model=CheckedExtraction,
+                    messages=messages,
+                    max_retries=reasks if remaining > 0 else 0,
+                    strict=False,
+                    hooks=hooks,
+                    **options,
+                )
         except InstructorError as error:
             return self._last_readable(article.text, window, log, first, error)
         assert check.report is not None  # the validator ran on the accepted answer

@@ -10,10 +10,15 @@ records come out of the check that accepted them.
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from pydantic import ValidationError, ValidationInfo, model_validator
+from instructor import ResponseSchema
+from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
 
 from extractor.grounding import ground
 from extractor.numbers import parse_count
@@ -57,13 +62,18 @@ def _describe(best: int | None, low: int | None, high: int | None, q: Qualifier)
     return f"{q.value} (best={best}, low={low}, high={high})"
 
 
+# Citations and grounded records are built from values already validated (the answer's
+# model, the grounder's offsets), hundreds per document: model_construct skips a second
+# validation that costs more than the grounding itself.
+
+
 def _cite(text: str, quote: str | None, within: Span, near: int | None) -> Citation:
     if quote is None:
-        return Citation()
+        return Citation.model_construct()
     found = ground(text, quote, within=within, near=near)
     if found.match == MatchKind.NONE:
-        return Citation(quote=quote, match=MatchKind.NONE)
-    return Citation(
+        return Citation.model_construct(quote=quote, match=MatchKind.NONE)
+    return Citation.model_construct(
         quote=quote,
         source=found.quote,
         start=found.start,
@@ -114,8 +124,10 @@ def _record(
         cite = _cite(text, quote, within, near)
         if cite.match == MatchKind.NONE:
             problems.append(Problem(key, name, f"quote «{quote}» is not in the article"))
-        grounded.append(GroundedValue(field=name, value=value, citation=cite))
-    return GroundedRecord(kind=kind, key=key, evidence=evidence_cite, values=grounded)
+        grounded.append(GroundedValue.model_construct(field=name, value=value, citation=cite))
+    return GroundedRecord.model_construct(
+        kind=kind, key=key, evidence=evidence_cite, values=grounded
+    )
 
 
 def _link_problems(extraction: ArticleExtraction) -> list[Problem]:
@@ -162,6 +174,20 @@ def check_extraction(
     return CheckReport(records, problems)
 
 
+_CURRENT: ContextVar["ArticleCheck | None"] = ContextVar("athar_article_check", default=None)
+
+
+@contextmanager
+def checking(check: "ArticleCheck") -> Iterator[None]:
+    """Make `check` the validation context of answers parsed in this task (instructor is
+    given no `context=`, which would render the prompt's messages a second time)."""
+    token = _CURRENT.set(check)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
 class ArticleCheck:
     """The validation context's checker for one article window; keeps the last report so the
     records that passed need not be grounded again."""
@@ -176,18 +202,35 @@ class ArticleCheck:
         return self.report
 
 
-class CheckedExtraction(ArticleExtraction):
-    """`ArticleExtraction` that, given an `ArticleCheck` as validation context `check`, fails
-    validation (and so triggers instructor's re-ask) while any quote, count or link is wrong."""
+class CheckedExtraction(ArticleExtraction, ResponseSchema):
+    """`ArticleExtraction` that, given an `ArticleCheck` (validation context `check`, or the
+    one set by `checking`), fails validation, and so triggers instructor's re-ask, while any
+    quote, count or link is wrong.
+
+    It is an instructor `ResponseSchema` already, so instructor uses the class as it is
+    instead of deriving a new model class for every request.
+    """
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Generated once: instructor asks for the schema on every request, and building it
+        costs more than everything else athar does for a document."""
+        return json.loads(_schema(cls, args, tuple(sorted(kwargs.items()))))
 
     @model_validator(mode="after")
     def _agrees_with_article(self, info: ValidationInfo) -> "CheckedExtraction":
-        check = (info.context or {}).get("check")
+        check = (info.context or {}).get("check") or _CURRENT.get()
         if isinstance(check, ArticleCheck):
             report = check(self)
             if report.problems:
                 raise ValueError(report.reask_message())
         return self
+
+
+@cache
+def _schema(model: type[BaseModel], args: tuple, kwargs: tuple) -> str:
+    """The schema as JSON text, so each caller gets a fresh copy cheaply."""
+    return json.dumps(BaseModel.model_json_schema.__func__(model, *args, **dict(kwargs)))
 
 
 _FENCED = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.DOTALL)
