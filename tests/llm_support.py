@@ -2,6 +2,7 @@
 tests, their correct answers, a stub-server fixture and settings that point at it."""
 
 import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -180,6 +181,46 @@ IRAQ_ANSWER = {
         ),
     ],
 }
+
+
+def village_report(paragraphs: int) -> str:
+    """A long article: one paragraph per shelled village, each with its own toll."""
+    return "\n".join(
+        f"قال مصدر محلي إن {n} مدنيين قتلوا في قصف على قرية رقم {n} في ريف إدلب الجنوبي."
+        for n in range(3, 3 + paragraphs)
+    )
+
+
+def village_answer(chunk: str) -> dict[str, Any]:
+    """The right answer for the whole paragraphs of a window of `village_report`."""
+    figures, events = [], []
+    for line in chunk.split("\n"):
+        found = re.search(r"إن (\d+) مدنيين", line)
+        if not found or not line.endswith("."):
+            continue
+        n, k = found.group(1), len(events) + 1
+        events.append(
+            event(
+                id=f"E{k}",
+                evidence=line[:-1],
+                event_type="shelling",
+                trigger_quote="قصف",
+                location_name=f"قرية رقم {n}",
+                location_quote=f"قرية رقم {n}",
+            )
+        )
+        figures.append(
+            figure(
+                id=f"F{k}",
+                evidence=f"{n} مدنيين قتلوا",
+                category="killed",
+                category_quote="قتلوا",
+                count_quote=n,
+                best=int(n),
+                event=f"E{k}",
+            )
+        )
+    return {"figures": figures, "events": events}
 
 
 def changed(extraction: dict[str, Any], record: str, **values: Any) -> dict[str, Any]:

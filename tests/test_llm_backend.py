@@ -10,8 +10,19 @@ import json
 import time
 from datetime import datetime
 
-from llm_stub import StubServer, answer, hang, malformed, status
-from llm_support import IRAQ, IRAQ_ANSWER, SYRIA, SYRIA_ANSWER, changed, figure, stub, stub_settings
+from llm_stub import StubServer, answer, hang, malformed, request_article, status
+from llm_support import (
+    IRAQ,
+    IRAQ_ANSWER,
+    SYRIA,
+    SYRIA_ANSWER,
+    changed,
+    figure,
+    stub,
+    stub_settings,
+    village_answer,
+    village_report,
+)
 
 from extractor.backend import Article, BackendResult
 from extractor.llm.backend import LLMBackend
@@ -264,3 +275,26 @@ def test_arabic_digits_in_counts_are_read(stub: StubServer) -> None:
     stub.state.script.add(SYRIA, answer(extraction))
     result = run(stub, Article(SYRIA))
     assert result.records[0].value("count")["best"] == 5
+
+
+def test_a_long_article_is_read_in_windows_and_merged(stub: StubServer) -> None:
+    text = village_report(12)
+    probe = LLMBackend(stub_settings(stub.url, chunk_chars=500, chunk_overlap=150))
+    windows = probe.windows(text)
+    assert len(windows) >= 3
+    for start, end in windows:
+        stub.state.script.add(text[start:end], answer(village_answer(text[start:end])))
+    result = run(stub, Article(text), chunk_chars=500, chunk_overlap=150)
+    assert result.status == "ok"
+    assert len(stub.state.requests) == len(windows)  # one request per window, no re-ask
+    # Each window saw only its own text.
+    for request, (start, end) in zip(stub.state.requests, windows, strict=True):
+        assert request_article(request) == text[start:end]
+    assert [a["window"] for a in responses(result)] == [list(w) for w in windows]
+    figures = [r for r in result.records if r.kind == "figure"]
+    events = {r.key: r for r in result.records if r.kind == "event"}
+    assert len(figures) == len(events) == 12  # paragraphs read twice in overlaps kept once
+    assert_grounded(result, text)
+    for f in figures:
+        event = events[f.value("event")]
+        assert event.evidence.start <= f.evidence.start < event.evidence.end

@@ -11,7 +11,16 @@ from pathlib import Path
 import httpx2
 import openai
 import pytest
-from llm_support import IRAQ, IRAQ_ANSWER, SYRIA, SYRIA_ANSWER, changed, event, figure
+from llm_support import (
+    IRAQ,
+    IRAQ_ANSWER,
+    SYRIA,
+    SYRIA_ANSWER,
+    changed,
+    figure,
+    village_answer,
+    village_report,
+)
 
 from extractor.llm import pricing
 from extractor.llm.chunking import chunk_spans, merge_reports
@@ -100,16 +109,8 @@ def test_salvage_keeps_good_records_and_reads_fenced_json() -> None:
     assert salvage("no json here")[0] is None
 
 
-def _article(paragraphs: int) -> str:
-    lines = [
-        f"قال مصدر محلي إن {n} مدنيين قتلوا في قصف على قرية رقم {n} في ريف إدلب الجنوبي."
-        for n in range(3, 3 + paragraphs)
-    ]
-    return "\n".join(lines)
-
-
 def test_windows_cover_the_article_on_boundaries_with_overlap() -> None:
-    text = _article(30)
+    text = village_report(30)
     spans = chunk_spans(text, size=400, overlap=120)
     assert len(spans) > 3
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
@@ -122,42 +123,11 @@ def test_windows_cover_the_article_on_boundaries_with_overlap() -> None:
 
 
 def test_merge_renumbers_relinks_and_drops_overlap_twins() -> None:
-    text = _article(12)
+    text = village_report(12)
     spans = chunk_spans(text, size=500, overlap=150)
     assert len(spans) >= 2
 
-    def answer_for(window: tuple[int, int]) -> dict:
-        chunk = text[window[0] : window[1]]
-        figures, events = [], []
-        for line in chunk.split("\n"):
-            n = re.search(r"إن (\d+) مدنيين", line)
-            if not n or not line.endswith("."):
-                continue
-            k = len(events) + 1
-            events.append(
-                event(
-                    id=f"E{k}",
-                    evidence=line[:-1],
-                    event_type="shelling",
-                    trigger_quote="قصف",
-                    location_name=f"قرية رقم {n.group(1)}",
-                    location_quote=f"قرية رقم {n.group(1)}",
-                )
-            )
-            figures.append(
-                figure(
-                    id=f"F{k}",
-                    evidence=f"{n.group(1)} مدنيين قتلوا",
-                    category="killed",
-                    category_quote="قتلوا",
-                    count_quote=n.group(1),
-                    best=int(n.group(1)),
-                    event=f"E{k}",
-                )
-            )
-        return {"figures": figures, "events": events}
-
-    reports = [check_extraction(parse(answer_for(w)), text, w) for w in spans]
+    reports = [check_extraction(parse(village_answer(text[w[0] : w[1]])), text, w) for w in spans]
     assert sum(len(r.records) for r in reports) > 24  # the overlaps were read twice
     merged = merge_reports(reports)
     figures = [r for r in merged.records if r.kind == "figure"]
