@@ -137,7 +137,12 @@ def test_an_event_has_type_place_date_and_actors():
         ("فجر انتحاري نفسه في سوق مدينة الموصل.", "suicide_bombing", "Nineveh", "IQ"),
         ("انفجرت عبوة ناسفة في حي الكرادة.", "explosive_device", "Baghdad", "IQ"),
         ("سيطرت قوات النظام على مدينة تدمر.", "territory_taken", "Homs", "SY"),
-        ("اندلعت اشتباكات في منطقة عين زارة جنوب العاصمة الليبية.", "armed_clash", "Tripoli", "LY"),
+        (
+            "اشتبكت قوات الحكومة السورية مع داعش في منطقة تلول الصفا.",
+            "armed_clash",
+            "Suwayda",
+            "SY",
+        ),
     ],
 )
 def test_event_types_and_gazetteer_places(text, event_type, admin1, country):
@@ -165,8 +170,8 @@ def test_unreal_and_background_triggers_are_not_events(text):
 
 def test_one_event_per_type_place_and_day():
     text = (
-        "اندلعت اشتباكات عنيفة في بلدة هجين. وتواصلت الاشتباكات في هجين حتى المساء. "
-        "واندلعت اشتباكات أخرى في مدينة البوكمال."
+        "اندلعت اشتباكات عنيفة مع داعش في بلدة هجين. وتواصلت الاشتباكات مع داعش في هجين. "
+        "واندلعت اشتباكات أخرى مع داعش في مدينة البوكمال."
     )
     assert [e["location"]["name"] for e in events(text)] == ["بلدة هجين", "مدينة البوكمال"]
 
@@ -200,3 +205,15 @@ def test_the_backend_protocol_wraps_extract_records():
     assert [r.model_dump() for r in result.records] == [
         r.model_dump() for r in extract_records(text, SUNDAY)
     ]
+
+
+def test_a_campaign_toll_names_causes_not_events():
+    campaign = "ارتفع إلى 900 عدد القتلى في القصف والاشتباكات على بلدة هجين منذ مطلع الشهر."
+    assert events(campaign) == []
+    incident = "ارتفعت حصيلة ضحايا انفجار السيارة المفخخة في مدينة القامشلي يوم الجمعة إلى 14."
+    assert only(incident)["event_type"] == "explosive_device"
+
+
+def test_a_clash_needs_a_side():
+    assert events("اندلعت اشتباكات عنيفة في بلدة هجين.") == []
+    assert only("اندلعت اشتباكات عنيفة مع تنظيم داعش في بلدة هجين.")["actors"] == {"Islamic State"}

@@ -20,6 +20,7 @@ _MAX_ACTORS = 2
 _LIST = 3  # coordinated triggers from which on they list causes, not events
 _AND = "و"
 _FROM = "من"
+_TWO_SIDED = frozenset({"armed_clash", "territory_taken"})
 _LEAVING = frozenset({"prison_break", "displacement"})
 # "the two towns of": the place names that follow are two events' places.
 _DUAL_PLACES = ("مدينتي", "بلدتي", "قريتي", "ناحيتي", "منطقتي", "محافظتي")
@@ -99,6 +100,16 @@ class EventRules:
             return False
         clause = self.a.clause(hit.start)
         return any(_inside(h, clause) and h.end <= hit.start for h in self.a.hits(self.lx.events))
+
+    def in_campaign_toll(self, hit: Hit) -> bool:
+        """Whether the trigger stands in a sentence that updates a running toll
+        over a span of time: a campaign summary, whose causes are not events
+        (CODEBOOK.md section 3). A toll of one dated incident keeps its event."""
+        sentence = self.a.sentence(hit.start)
+        lx = self.lx
+        return any(_inside(h, sentence) for h in self.a.hits(lx.toll_updates)) and any(
+            _inside(h, sentence) for h in (*self.a.hits(lx.since), *self.a.hits(lx.period))
+        )
 
     def definite(self, hit: Hit) -> bool:
         """Whether the trigger carries the article (it then refers back)."""
@@ -203,6 +214,8 @@ def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) ->
             continue
         if rules.definite(hit) and any(e.type == rules.type_of(hit) for e in events):
             continue  # "الاشتباكات" after "اشتباكات عنيفة": the same event again
+        if rules.in_campaign_toll(hit):
+            continue  # "ارتفع إلى 905 عدد القتلى في القصف منذ ...": a campaign's causes
         if rules.follows_trigger(hit):
             continue  # "ضربة استهدفت طريقا": the verb describes the strike just named
         for place in rules.places(hit, rules.type_of(hit)):
@@ -216,6 +229,8 @@ def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) ->
                 date=rules.date(hit),
                 actors=rules.actors(hit),
             )
+            if event.type in _TWO_SIDED and not event.actors:
+                continue
             same = next((e for e in events if _same(e, event, article)), None)
             if same is not None:
                 same.date = same.date or event.date

@@ -101,6 +101,7 @@ class Lexicon:
     events: PhraseBank
     event_rules: tuple[ContextRule, ...]
     unreal: PhraseBank
+    toll_updates: PhraseBank
     places: PhraseBank
     dates: DateWords
 
@@ -248,6 +249,7 @@ def lexicon() -> Lexicon:
         events=PhraseBank(_labelled(events["triggers"]) + event_context),
         event_rules=event_rules,
         unreal=_bank(events["unreal"]),
+        toll_updates=_bank(events["toll_updates"]),
         places=_places(_read("places")),
         dates=_date_words(_read("dates")),
     )
