@@ -217,3 +217,9 @@ def test_a_campaign_toll_names_causes_not_events():
 def test_a_clash_needs_a_side():
     assert events("اندلعت اشتباكات عنيفة في بلدة هجين.") == []
     assert only("اندلعت اشتباكات عنيفة مع تنظيم داعش في بلدة هجين.")["actors"] == {"Islamic State"}
+
+
+def test_a_trigger_of_purpose_is_no_event_but_one_undergone_is():
+    assert events("أطلقت قوات سوريا الديمقراطية حملة لطرد تنظيم داعش من بلدة هجين.") == []
+    found = only("قتل جنديان إثر تعرض دورية للقوات التركية لهجوم في بلدة الباب.")
+    assert found["event_type"] == "armed_clash"

@@ -111,6 +111,20 @@ class EventRules:
             _inside(h, sentence) for h in (*self.a.hits(lx.since), *self.a.hits(lx.period))
         )
 
+    def purpose(self, hit: Hit) -> bool:
+        """Whether the trigger carries the preposition ل of purpose ("لطرد",
+        "لشن"): what is meant to happen, not what happened ("تعرض لهجوم" is
+        undergoing one)."""
+        token = self.a.words.tokens[hit.first]
+        lead = self.a.shadow.text[token.start : hit.start]
+        if not lead.endswith("ل") or self.a.shadow.text.startswith("ل", hit.start):
+            return False
+        # "تعرض لهجوم": the ل of undergoing, after verbs that take it
+        clause = self.a.clause(hit.start)
+        return not any(
+            _inside(h, clause) and h.end <= hit.start for h in self.a.hits(self.lx.undergoing)
+        )
+
     def definite(self, hit: Hit) -> bool:
         """Whether the trigger carries the article (it then refers back)."""
         return self.a.shadow.text.startswith("ال", hit.start)
@@ -216,6 +230,8 @@ def find_events(article: Article, lexicon: Lexicon, dates: list[DateMention]) ->
             continue  # "الاشتباكات" after "اشتباكات عنيفة": the same event again
         if rules.in_campaign_toll(hit):
             continue  # "ارتفع إلى 905 عدد القتلى في القصف منذ ...": a campaign's causes
+        if rules.purpose(hit):
+            continue  # "لطرد فلول التنظيم": to expel, not expelled
         if rules.follows_trigger(hit):
             continue  # "ضربة استهدفت طريقا": the verb describes the strike just named
         for place in rules.places(hit, rules.type_of(hit)):

@@ -102,6 +102,7 @@ class Lexicon:
     event_rules: tuple[ContextRule, ...]
     unreal: PhraseBank
     toll_updates: PhraseBank
+    undergoing: PhraseBank
     places: PhraseBank
     dates: DateWords
 
@@ -250,6 +251,7 @@ def lexicon() -> Lexicon:
         event_rules=event_rules,
         unreal=_bank(events["unreal"]),
         toll_updates=_bank(events["toll_updates"]),
+        undergoing=_bank(events["undergoing"]),
         places=_places(_read("places")),
         dates=_date_words(_read("dates")),
     )
