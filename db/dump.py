@@ -8,13 +8,14 @@ flat however large the corpus.
 """
 
 import json
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from itertools import islice
 
-from sqlalchemy import JSON, Text, TypeDecorator, type_coerce
+from sqlalchemy import JSON, Table, Text, TypeDecorator, type_coerce
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -91,12 +92,23 @@ def _read_as(column):
     return column
 
 
+@cache
+def _row_type(table: Table) -> type:
+    return namedtuple(f"{table.name}_row", [c.name for c in table.c])
+
+
 def _in(session: Session, model, column, ids: list[int]) -> list:
-    """Plain rows, not ORM objects: they read the same (`row.field`) at a third of the cost."""
+    """Plain named tuples, not ORM objects or SQLAlchemy rows.
+
+    They read the same (`row.field`), are made at a fraction of an ORM
+    object's cost, and a field is read several times faster than from a
+    SQLAlchemy row, which counts when a writer reads a million of them.
+    """
     table = model.__table__
     columns = [_read_as(c) for c in table.c]
     query = select(*columns).where(col(column).in_(ids)).order_by(table.c.id)
-    return list(session.connection().execute(query).all())
+    make = _row_type(table)._make
+    return [make(row) for row in session.connection().execute(query)]
 
 
 def _under_review(records: list[Record], extractions: list[Extraction]) -> list[Record]:
