@@ -223,3 +223,9 @@ def test_a_trigger_of_purpose_is_no_event_but_one_undergone_is():
     assert events("أطلقت قوات سوريا الديمقراطية حملة لطرد تنظيم داعش من بلدة هجين.") == []
     found = only("قتل جنديان إثر تعرض دورية للقوات التركية لهجوم في بلدة الباب.")
     assert found["event_type"] == "armed_clash"
+
+
+def test_a_prison_break_happens_at_the_prison():
+    found = only("أكد مصدر أمني في كركوك هروب 12 سجينا من سجن التسفيرات ليلة أمس.")
+    assert found["event_type"] == "prison_break"
+    assert found["location"]["name"] == "سجن التسفيرات"

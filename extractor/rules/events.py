@@ -21,6 +21,7 @@ _LIST = 3  # coordinated triggers from which on they list causes, not events
 _AND = "و"
 _FROM = "من"
 _TWO_SIDED = frozenset({"armed_clash", "territory_taken"})
+_PRISON = "سجن"
 _LEAVING = frozenset({"prison_break", "displacement"})
 # "the two towns of": the place names that follow are two events' places.
 _DUAL_PLACES = ("مدينتي", "بلدتي", "قريتي", "ناحيتي", "منطقتي", "محافظتي")
@@ -158,6 +159,8 @@ class EventRules:
         ranked = sorted(
             places,
             key=lambda p: (
+                # a prison break happens at the prison the sentence names
+                kind == "prison_break" and not self.a.shadow.text.startswith(_PRISON, p.start),
                 not _inside(p, clause),
                 # "from" names where a thing came from, not where it happened,
                 # except for leaving a place (a prison break, a flight).

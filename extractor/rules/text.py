@@ -94,6 +94,17 @@ class Article:
     def clause(self, pos: int) -> Span:
         return self._around(self._clause_breaks, pos)
 
+    def context(self, pos: int, reach: int = 1) -> Span:
+        """The clause at `pos` with `reach` clauses on either side, within its
+        sentence: what a trigger's place and sides are sought in. News that
+        strings a paragraph together with commas makes a sentence too long to
+        tell one event's words from another's."""
+        breaks = self._clause_breaks
+        i = bisect_right(breaks, pos)
+        start, end = breaks[max(i - 1 - reach, 0)], breaks[min(i + reach, len(breaks) - 1)]
+        sentence = self.sentence(pos)
+        return max(start, sentence[0]), min(end, sentence[1])
+
     def paragraph_start(self, pos: int) -> int:
         return self.shadow.text.rfind("\n", 0, pos) + 1
 
