@@ -276,7 +276,10 @@ def judge(
     current = existing.version if existing else 0
     if current != expected_version:
         raise StaleWrite(_as_value(value, existing))
-    state = {k: getattr(existing or value, k) for k in _STATE}
+    # Accepting takes the model's proposal (the value's state, which only
+    # adjudication changes); an edit or a rejection starts from this pass's own state.
+    base = value if decision == Decision.ACCEPTED else (existing or value)
+    state = {k: getattr(base, k) for k in _STATE}
     if decision == Decision.EDITED:
         if new_value is None and citation is None:
             raise ReviewError("an edit needs a new value or a new quote")

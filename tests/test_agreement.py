@@ -251,3 +251,14 @@ def test_racing_claimants_fill_both_passes_and_no_more(any_engine, overlap_on):
     with Session(any_engine) as session:
         holders = {c.annotator for c in copies(session, document_id)}
     assert holders == {name for name, won in results.items() if won}
+
+
+def test_accepting_after_an_edit_takes_the_models_value_again(sqlite_engine, overlap_on):
+    document_id = store(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        assert claim(session, document_id, "ali")
+        count = find(current_records(session, document_id, "ali"), "F1", "count")
+        edited = decide(session, count.id, "ali", Decision.EDITED, 0, new_value=COUNT6)
+        assert edited.value == COUNT6 and edited.version == 1
+        accepted = decide(session, count.id, "ali", Decision.ACCEPTED, 1)
+        assert accepted.value == count.model_value and accepted.decision == "accepted"
