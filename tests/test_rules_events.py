@@ -229,3 +229,9 @@ def test_a_prison_break_happens_at_the_prison():
     found = only("أكد مصدر أمني في كركوك هروب 12 سجينا من سجن التسفيرات ليلة أمس.")
     assert found["event_type"] == "prison_break"
     assert found["location"]["name"] == "سجن التسفيرات"
+
+
+def test_the_narrower_of_two_places_in_a_row_is_the_place():
+    found = only("قتل ثلاثة مدنيين في غارة جوية في محافظة دير الزور في بلدة الشحيل.")
+    assert found["location"]["name"] == "بلدة الشحيل"
+    assert found["location"]["admin1"] == "Deir ez-Zor"

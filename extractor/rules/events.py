@@ -3,8 +3,10 @@ the sentence's dates the day and its actor names the two sides.
 
 One event is one type at one place on one day (ACLED's rule), so triggers
 that repeat the same event collapse into the first. A trigger with no place
-in its sentence borrows the last place named before it in the paragraph; one
-with no place at all is dropped, since an event must happen somewhere.
+in its sentence is dropped: an event must happen somewhere, and borrowing a
+place from elsewhere was measured to be wrong more often than right. So are
+triggers that name no event: an expected battle, a purpose ("لطرد"), a denied
+attack, a list of causes, the causes of a campaign's running toll.
 """
 
 from dataclasses import dataclass, field
@@ -172,6 +174,19 @@ class EventRules:
         if not ranked:
             return []
         chosen = ranked[:1]
+        narrower = next(
+            (
+                p
+                for p in places
+                if 0 < p.first - chosen[0].last <= 2
+                and chosen[0].payload.kind == "division"
+                and p.payload.kind == "place"
+                and p.payload.admin1 == chosen[0].payload.admin1
+            ),
+            None,
+        )
+        if narrower is not None:
+            chosen = [narrower]  # "في محافظة دير الزور في وادي الفرات": the narrower one
         if self.a.word_text(chosen[0].first) not in self.duals:
             return chosen
         following = [p for p in places if p.start > chosen[0].end]
