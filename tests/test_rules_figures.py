@@ -282,3 +282,19 @@ def test_arabic_noise_does_not_hide_a_figure():
     found = only(text)
     assert found["category"] == "killed" and found["count"] == ("exact", 12, 12, 12)
     assert found["quotes"]["count"] == "١٢"
+
+
+def test_an_actor_owning_a_place_is_not_the_group_counted():
+    found = only("ارتفع إلى 2000 عدد الأشخاص الخارجين من جيب التنظيم.")
+    assert found["actor"] is None
+
+
+def test_others_are_of_the_same_group_as_the_figure_before():
+    found = figures("قتل ثلاثة مدنيين وأصيب آخران في ضربة استهدفت مقاتلي تنظيم داعش.")
+    assert [f["actor"] for f in found] == ["civilians", "civilians"]
+
+
+def test_things_belong_to_whoever_used_them():
+    assert only("شنت طائرات التحالف الدولي 6 غارات على المدينة.")["actor"] == (
+        "International Coalition"
+    )

@@ -306,27 +306,52 @@ class FigureRules:
             last = other.last + _HEAD_REACH
         return min(f.clause[1], tokens[min(last, len(tokens) - 1)].end)
 
-    def group(self, f: Figure, counts: list[Figure]) -> None:
+    def _people(self, area: Span) -> list[tuple[int, str, Span]]:
+        """Actors and civilian words in an area, as (position, actor, span); an
+        actor named as the owner of a place ("جيب التنظيم", "مواقع قسد") is
+        where people were, not who they were."""
+        found = [
+            (hit.start, hit.payload.name, (hit.start, hit.end))
+            for hit in self.a.hits(self.lx.actors)
+            if _inside(hit, area) and self._actor_ok(hit) and not self._owner(hit)
+        ]
+        found += [
+            (hit.start, "civilians", (hit.start, hit.end))
+            for hit in self.a.hits(self.lx.civilians)
+            if _inside(hit, area)
+        ]
+        return sorted(found)
+
+    def _owner(self, hit: Hit) -> bool:
+        return any(h.last == hit.first - 1 for h in self.a.hits(self.lx.owned_places))
+
+    def group(self, f: Figure, counts: list[Figure], kin: Figure | None) -> None:
+        """Whose people are counted: named just after the number; else, for
+        "N آخرين", the same as the figure before; else named after a cue
+        before the number ("قتلى النظام"), or for things (strikes, shells) by
+        whoever the clause says used them."""
         begin = f.count[0] if f.count else f.clause[0]
         region = (begin, self._head_end(f, counts))
         for hit in self.a.hits(self.lx.subgroups):
             if _inside(hit, region) and hit.first <= f.last + 3:
                 f.subgroup, f.group_span = hit.payload, (hit.start, hit.end)
                 break
-        candidates: list[tuple[int, str, Span]] = []
-        for hit in self.a.hits(self.lx.actors):
-            if _inside(hit, region) and self._actor_ok(hit):
-                candidates.append((hit.start, hit.payload.name, (hit.start, hit.end)))
-        for hit in self.a.hits(self.lx.civilians):
-            if _inside(hit, region):
-                candidates.append((hit.start, "civilians", (hit.start, hit.end)))
+        candidates = self._people(region)
+        if f.others and kin is not None and kin.actor is not None:
+            near = [c for c in candidates if self.a.word_at(c[0]) <= f.last + 2]
+            if not near:
+                f.actor = kin.actor
+                return
+        before = (f.clause[0], begin)
         if not candidates and f.category_span and f.category_span[1] <= begin:
             cue_end = self.a.word_span(f.category_span)[1]
-            for hit in self.a.hits(self.lx.actors):
-                if cue_end < hit.first <= cue_end + 3 and hit.end <= begin and self._actor_ok(hit):
-                    candidates.append((hit.start, hit.payload.name, (hit.start, hit.end)))
+            candidates = [
+                c for c in self._people(before) if cue_end < self.a.word_at(c[0]) <= cue_end + 3
+            ]
+        if not candidates and (f.unit not in PERSON_UNITS or f.others):
+            candidates = self._people(before)[-1:]
         if candidates:
-            _, f.actor, span = min(candidates)
+            _, f.actor, span = candidates[0]
             f.group_span = f.group_span or span
             if span != f.group_span:
                 f.extra.append(span)
@@ -510,8 +535,8 @@ def find_figures(
         vague_cue = not _near(f, f.category_span, article, _CUE_REACH)
         if _is_unknown(f.parsed) and f.parent is None and (vague_cue or f.unit not in PERSON_UNITS):
             continue
-        rules.group(f, drafts)
         kin = f.parent or (previous if (f.others or (mark and not before)) else None)
+        rules.group(f, drafts, kin)
         if f.actor is None and kin is not None:
             f.actor = kin.actor
         if f.actor is None and f.subgroup in LEAF_SUBGROUPS:

@@ -84,6 +84,7 @@ class Lexicon:
     head_classes: PhraseBank
     civilians: PhraseBank
     subgroups: PhraseBank
+    owned_places: PhraseBank
     actors: PhraseBank
     cumulative: PhraseBank
     period: PhraseBank
@@ -233,6 +234,7 @@ def lexicon() -> Lexicon:
         subgroups=PhraseBank(
             (w, name) for name, words in groups["subgroups"].items() for w in words
         ),
+        owned_places=_bank(groups["owned_places"]),
         actors=_actors(_read("actors")),
         cumulative=_bank(scope["cumulative"]),
         period=_bank(scope["period"]),
