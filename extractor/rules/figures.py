@@ -365,7 +365,7 @@ class FigureRules:
         return None
 
     def scope(self, f: Figure) -> None:
-        for area in (f.clause, f.sentence):
+        for area in (f.clause, self.a.context(f.start)):
             if self._scope_in(f, area):
                 return
         if f.category == "held":
