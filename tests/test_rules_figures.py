@@ -6,6 +6,8 @@ test_rules_dev.py, not quoted here.
 """
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.rules import extract_records
 from schemas.codebook import RecordKind
@@ -298,3 +300,37 @@ def test_things_belong_to_whoever_used_them():
     assert only("شنت طائرات التحالف الدولي 6 غارات على المدينة.")["actor"] == (
         "International Coalition"
     )
+
+
+FRAGMENTS = [
+    "قتل ",
+    "١٢ ",
+    "أكثر من 5 ",
+    "مدنيين ",
+    "بينهم ",
+    "أطفال، ",
+    "في بلدة هجين ",
+    "أمس. ",
+    "\u200f",
+    "ـ",
+    "َ",
+    "\n",
+    "قوات سوريا الديمقراطية ",
+    "اشتباكات ",
+    "2018 ",
+    "عشرات ",
+    "x",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.booleans())
+def test_any_text_gives_exact_citations_and_never_fails(parts, dated):
+    text = "".join(parts)
+    for record in extract_records(text, PUBLISHED if dated else None):
+        assert_exact(record, text)
+
+
+def test_text_without_arabic_gives_nothing():
+    assert extract_records("", None) == []
+    assert extract_records("12 people were killed in 2018.", None) == []

@@ -483,6 +483,12 @@ def _iso(mention: DateMention, end: bool = False) -> str | None:
     return value.isoformat()
 
 
+def _says_what(f: Figure) -> bool:
+    """Whether the words around a count say what it counts (a noun of things,
+    of fighters, or whose people)."""
+    return any(x is not None for x in (f.unit_span, f.head_class, f.actor, f.subgroup))
+
+
 def _bare(words: str) -> str:
     """Folded words without the article of the first one."""
     return words[2:] if words.startswith("ال") and len(words) > 4 else words
@@ -537,6 +543,8 @@ def find_figures(
             continue
         kin = f.parent or (previous if (f.others or (mark and not before)) else None)
         rules.group(f, drafts, kin)
+        if not found and f.parent is None and not _says_what(f):
+            continue  # a number with nothing said about what it counts
         if f.actor is None and kin is not None:
             f.actor = kin.actor
         if f.actor is None and f.subgroup in LEAF_SUBGROUPS:
