@@ -334,3 +334,9 @@ def test_any_text_gives_exact_citations_and_never_fails(parts, dated):
 def test_text_without_arabic_gives_nothing():
     assert extract_records("", None) == []
     assert extract_records("12 people were killed in 2018.", None) == []
+
+
+def test_of_them_before_a_vague_count_is_a_subset():
+    total, many = figures("أسفر القصف عن مقتل أكثر من 200 شخص، منهم العديد من المدنيين.")
+    assert many["part_of"] == total["key"] and many["count"][0] == "unknown"
+    assert many["category"] == "killed" and many["actor"] == "civilians"
