@@ -1,6 +1,5 @@
 """Shared fixtures: real SQLite files, a real PostgreSQL server, the shared dev data."""
 
-import json
 import os
 import shutil
 import socket
@@ -11,19 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from shared_data import DEV_GOLD, DEV_TEXTS, read_jsonl
 from sqlalchemy import Engine
 
 from db.engine import make_engine, migrate
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-DEV_TEXTS = SHARED_DATA / "dev" / "texts.jsonl"
-DEV_GOLD = SHARED_DATA / "dev" / "gold.jsonl"
 PG_USER = "athar-test"
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from shared_data import DEV_TEXTS
 
 from schemas.codebook import (
     DatePrecision,
@@ -25,7 +26,6 @@ from schemas.codebook import (
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "demo"
-SHARED_DATA = REPO / ".." / "shared" / "data"
 
 # The count table's fixed readings of the vague words (CODEBOOK.md section 2).
 VAGUE_COUNTS = {
@@ -277,7 +277,7 @@ def test_corpus_covers_what_the_demo_promises(corpus: list[dict], gold: list[dic
 
 def test_demo_text_is_not_copied_from_shared_data(corpus: list[dict]) -> None:
     """No run of eight words may be shared with the licensed articles."""
-    source = SHARED_DATA / "dev" / "texts.jsonl"
+    source = DEV_TEXTS
     if not source.exists():
         pytest.skip("../shared/data is not available")
     size = 8

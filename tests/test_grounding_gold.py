@@ -3,18 +3,15 @@
 Reads ../shared/data/dev at run time (the articles are not part of the project).
 """
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import SHARED_DATA as DATA
 
 from extractor.grounding import Grounding, ground
 from extractor.normalize import normalize_quote
 from extractor.perturb import PERTURBATIONS, GoldQuote, load_gold_quotes, located
 from schemas.codebook import MatchKind
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,13 @@
 """Arabic count reading: every row and trap of the codebook's count table."""
 
 import json
-from pathlib import Path
 
 import pytest
+from shared_data import DEV_GOLD, DEV_TEXTS
 
 from extractor.numbers import CountMention, ParsedCount, find_counts, parse_count
 from schemas.codebook import Qualifier
 from schemas.numbers import count_bounds_error
-
-DATA = Path(__file__).parents[1] / ".." / "shared" / "data" / "dev"
 
 E, AL, MT, LT = Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.MORE_THAN, Qualifier.LESS_THAN
 AP, RG, VG, UK = Qualifier.APPROX, Qualifier.RANGE, Qualifier.VAGUE, Qualifier.UNKNOWN
@@ -408,12 +406,12 @@ def test_find_counts_on_empty_and_numberless_text() -> None:
 
 def _gold_figures() -> list[tuple[str, dict]]:
     texts = {}
-    with (DATA / "texts.jsonl").open(encoding="utf-8") as f:
+    with DEV_TEXTS.open(encoding="utf-8") as f:
         for line in f:
             doc = json.loads(line)
             texts[doc["id"]] = doc["text"]
     figures = []
-    with (DATA / "gold.jsonl").open(encoding="utf-8") as f:
+    with DEV_GOLD.open(encoding="utf-8") as f:
         for line in f:
             doc = json.loads(line)
             figures += [(texts[doc["doc_id"]], fig) for fig in doc["figures"]]

@@ -4,7 +4,7 @@ time): every citation exact, and the same scores whichever way a run is scored."
 import json
 
 import pytest
-from conftest import DEV_GOLD, DEV_TEXTS
+from shared_data import DEV_GOLD, DEV_TEXTS
 from typer.testing import CliRunner
 
 from extractor.cli import app

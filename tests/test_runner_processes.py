@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from llm_stub import StubServer, answer, extraction_from_gold
 from llm_support import SYRIA_ANSWER, stub
+from shared_data import DEV_TEXTS
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from test_runner import add_texts, script_variants, variants
@@ -213,8 +214,7 @@ def test_extract_over_the_dev_articles_stores_every_gold_record(
     by_sha = {t["text_sha256"]: t["text"] for t in dev_texts}
     for gold in dev_gold:
         stub.state.script.add(by_sha[gold["text_sha256"]], answer(extraction_from_gold(gold)))
-    texts = ROOT.parent / "shared" / "data" / "dev" / "texts.jsonl"
-    code, out, err = finish(athar(sqlite_url, stub, "ingest", str(texts)))
+    code, out, err = finish(athar(sqlite_url, stub, "ingest", str(DEV_TEXTS)))
     assert code == 0 and "added 20" in out, err
     code, out, err = finish(extract(sqlite_url, stub, "--concurrency", "4"))
     assert code == 0, err
