@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import streamlit as st
+from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from db.extractions import latest_extraction
 from db.models import AuditEntry, Document, Record, Value
@@ -362,8 +363,17 @@ def _edit_panel(
         if outcome.ok:
             st.session_state.pop("editing", None)
         _after(outcome, value.id, True)
-        st.rerun(scope="fragment")
+        _refresh()
     return preview
+
+
+def _refresh() -> None:
+    """Redraw the view after a step taken in its body (a click inside the fragment
+    reruns only the fragment; a full run, as after a reload, reruns the page)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitInvalidLayoutContextError:
+        st.rerun()
 
 
 def _select(value_id: int) -> None:
@@ -426,7 +436,7 @@ def _add_panel(annotator: str, loaded: Loaded) -> tuple[int, int] | None:
         kind = RecordKind(
             st.radio("kind", [k.value for k in RecordKind], horizontal=True, key=f"{key}-kind")
         )
-        evidence = st.text_input("1. quote the words that state it", key=f"{key}-evidence")
+        evidence = st.text_input("1. quote the words that state it", key=f"{key}-evidence-quote")
         cited = _grounded_caption(text, evidence, None)
         span = (cited.start, cited.end) if cited else None
         values: dict = {}
@@ -435,9 +445,11 @@ def _add_panel(annotator: str, loaded: Loaded) -> tuple[int, int] | None:
             category = st.selectbox(
                 "2. category", [c.value for c in FigureCategory], key=f"{key}-cat"
             )
-            category_quote = st.text_input("category cue (e.g. قتل)", key=f"{key}-catq")
+            category_quote = st.text_input("category cue (e.g. قتل)", key=f"{key}-cat-quote")
             _grounded_caption(text, category_quote, span)
-            count_quote = st.text_input("number phrase (e.g. ما لا يقل عن 7)", key=f"{key}-countq")
+            count_quote = st.text_input(
+                "number phrase (e.g. ما لا يقل عن 7)", key=f"{key}-count-quote"
+            )
             _grounded_caption(text, count_quote, span)
             try:
                 values["count"] = (count(None, f"{key}-count"), count_quote)
@@ -449,7 +461,7 @@ def _add_panel(annotator: str, loaded: Loaded) -> tuple[int, int] | None:
             event_type = st.selectbox(
                 "2. event type", [e.value for e in EventType], key=f"{key}-type"
             )
-            trigger = st.text_input("trigger words (e.g. هجوم)", key=f"{key}-trigger")
+            trigger = st.text_input("trigger words (e.g. هجوم)", key=f"{key}-trigger-quote")
             _grounded_caption(text, trigger, span)
             values["event_type"] = (event_type, trigger)
         if st.button("Add record", key="add-record", disabled=cited is None or problem is not None):
@@ -460,7 +472,7 @@ def _add_panel(annotator: str, loaded: Loaded) -> tuple[int, int] | None:
             _after(outcome, 0, False)
             if outcome.ok:
                 st.session_state["add-generation"] = generation + 1
-            st.rerun(scope="fragment")
+            _refresh()
     return span
 
 
@@ -491,7 +503,7 @@ def _document_actions(annotator: str, loaded: Loaded, readonly: bool) -> None:
                 outcome = actions.finish(session, document_id, annotator)
             if not outcome.ok:
                 state.flash(outcome.message, "warning", where="doc")
-                st.rerun(scope="fragment")
+                _refresh()
             state.flash(outcome.message, "success")
             _open_next(annotator, document_id)
             st.rerun(scope="app")
