@@ -257,7 +257,21 @@ class Runner:
             result = await self.backend.extract(article)
         except Exception as error:  # a backend bug fails this document, not the run
             result = BackendResult([], Provenance(), "error", f"{type(error).__name__}: {error}")
-        outcome = await self._db(self._save, document.id, result)
+        # Stored in the db thread while this worker already sends its next request; the
+        # slots bound how many finished documents may wait for their transaction.
+        await self.store_slots.acquire()
+        store = asyncio.create_task(self._store(document, result))
+        self.stores.add(store)
+        store.add_done_callback(self.stores.discard)
+
+    async def _store(self, document: Document, result: BackendResult) -> None:
+        try:
+            outcome = await self._db(self._save, document.id, result)
+        except Exception:
+            self.stopping = True  # the database failed: claim nothing more
+            raise
+        finally:
+            self.store_slots.release()
         self._count(document, result, outcome)
 
     def _count(self, document: Document, result: BackendResult, outcome: str) -> None:
@@ -297,6 +311,8 @@ class Runner:
         started, cpu_started = time.perf_counter(), time.process_time()
         self.stats = await self._db(self._start)
         self.on_progress(self.stats)
+        self.store_slots = asyncio.Semaphore(self.options.concurrency)
+        self.stores: set[asyncio.Task] = set()
         queue: asyncio.Queue = asyncio.Queue(maxsize=self.options.concurrency)
         tasks = [asyncio.create_task(self._feed(queue))] + [
             asyncio.create_task(self._work(queue)) for _ in range(self.options.concurrency)
@@ -321,11 +337,13 @@ class Runner:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
             heartbeat.cancel()
+        # Documents already extracted are stored even after Ctrl-C: the work is paid for.
+        stored = await asyncio.gather(*self.stores, return_exceptions=True)
         errors = [t.exception() for t in done if not t.cancelled() and t.exception()]
+        errors += [o for o in stored if isinstance(o, Exception)]
         status = "interrupted" if self.stats.interrupted else "done"
         if self.stats.failed or errors:
             status = "failed" if status == "done" else status
-        # Let a store that was already running in the db thread finish before releasing claims.
         await self._db(self._finish, status)
         self.pool.shutdown(wait=True)
         close = getattr(self.backend, "aclose", None)

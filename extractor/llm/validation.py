@@ -67,12 +67,17 @@ def _describe(best: int | None, low: int | None, high: int | None, q: Qualifier)
 # validation that costs more than the grounding itself.
 
 
+_UNCITED = Citation()
+
+
 def _cite(text: str, quote: str | None, within: Span, near: int | None) -> Citation:
     if quote is None:
-        return Citation.model_construct()
+        return _UNCITED
     found = ground(text, quote, within=within, near=near)
     if found.match == MatchKind.NONE:
-        return Citation.model_construct(quote=quote, match=MatchKind.NONE)
+        return Citation.model_construct(
+            quote=quote, source=None, start=None, end=None, match=MatchKind.NONE, score=0.0
+        )
     return Citation.model_construct(
         quote=quote,
         source=found.quote,
