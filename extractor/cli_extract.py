@@ -60,7 +60,11 @@ def choose_backend(choice: BackendChoice, model: str | None, prompt: str | None)
     from extractor.llm.backend import LLMBackend
     from extractor.llm.settings import LLMSettings
 
-    return LLMBackend(LLMSettings.from_env(model=model, prompt=prompt))
+    try:
+        return LLMBackend(LLMSettings.from_env(model=model, prompt=prompt))
+    except ValueError as error:  # a bad setting or an unknown prompt (PromptError), said plainly
+        errors.print(f"[red]{error}[/]", highlight=False)
+        raise typer.Exit(2) from error
 
 
 def _dry_run(db: Engine, backend: Backend, options: RunOptions) -> None:

@@ -1,17 +1,19 @@
 """The batch runner: every pending document through one backend, concurrently, resumably.
 
-One feeder claims documents (db.claims) and queues them; `concurrency`
-workers run the backend and store each document in its own transaction,
-together with the release of its claim. Nothing is kept per document once
-it is stored, so memory does not grow with the corpus. Database work runs in
-its own thread (one for SQLite, whose writers queue anyway) so the event loop
-keeps every in-flight request moving.
+One feeder claims documents (db.claims) in batches and queues them;
+`concurrency` workers run the backend, and each answered document is stored
+in its own transaction, together with the release of its claim, while its
+worker already sends the next request. Nothing is kept per document once it
+is stored, so memory does not grow with the corpus. Database work runs in
+its own thread (one for SQLite, whose writers queue anyway) so the event
+loop keeps every in-flight request moving.
 
 Resumability comes from the database, not from this process: a document is
 pending until an `ok` extraction with the same (text sha256, prompt version,
 schema version, model) exists, so a rerun after a crash or `kill -9` picks up
 exactly the documents that were not stored. Ctrl-C (or SIGTERM) cancels the
-in-flight work, releases this worker's claims and marks the run interrupted.
+requests in flight, stores what was already answered, releases this
+worker's claims and marks the run interrupted.
 """
 
 import asyncio

@@ -247,3 +247,15 @@ def test_cli_exit_status_says_whether_a_document_failed(
     assert result.exit_code == 0, result.output
     with Session(engine) as session:
         assert len(ok_extractions(session)) == 2
+
+
+def test_a_bad_prompt_or_mode_is_refused_plainly(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "extract", "--prompt", "nope"])
+    assert result.exit_code == 2
+    assert "no prompt 'nope'" in result.output and "extract_v1" in result.output
+    monkeypatch.setenv("ATHAR_LLM_MODE", "xml")
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "extract"])
+    assert result.exit_code == 2 and "ATHAR_LLM_MODE" in result.output
