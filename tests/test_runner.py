@@ -2,6 +2,7 @@
 failures that stay with their document, claims, and the backend choice."""
 
 import asyncio
+import re
 from typing import Any, ClassVar
 
 import pytest
@@ -259,3 +260,25 @@ def test_a_bad_prompt_or_mode_is_refused_plainly(
     monkeypatch.setenv("ATHAR_LLM_MODE", "xml")
     result = CliRunner().invoke(app, ["--db", sqlite_url, "extract"])
     assert result.exit_code == 2 and "ATHAR_LLM_MODE" in result.output
+
+
+def test_auto_runs_the_real_rules_backend_offline(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    from db.engine import make_engine, migrate
+
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    add_texts(engine, [SYRIA, IRAQ])
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "extract"])
+    assert result.exit_code == 0, result.output
+    assert "offline rules backend" in result.output
+    with Session(engine) as session:
+        extractions = ok_extractions(session)
+        assert len(extractions) == 2 and {e.backend for e in extractions} == {"rules"}
+        assert session.exec(select(func.count()).select_from(Record)).one() > 0
+    again = CliRunner().invoke(app, ["--db", sqlite_url, "extract", "--backend", "rules"])
+    assert again.exit_code == 0, again.output
+    assert re.search(r"skipped \(already extracted\) │\s+2 │", again.output)
