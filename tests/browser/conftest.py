@@ -29,8 +29,10 @@ def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "browser: drives the review app in Chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """One Chromium per test module. Playwright's sync API keeps an event loop running
+    while it is open, so it must be closed before other modules call asyncio.run()."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} not found: run scripts/test-services.sh")
     from playwright.sync_api import sync_playwright
