@@ -155,6 +155,18 @@ class RecordView:
     values: list[Value]
 
 
+def record_views(session: Session, *conditions) -> list[RecordView]:
+    """Records matching `conditions`, in order, each with its values (two queries in all)."""
+    records = session.exec(select(Record).where(*conditions).order_by(Record.id)).all()
+    values = session.exec(
+        select(Value).where(col(Value.record_id).in_([r.id for r in records])).order_by(Value.id)
+    ).all()
+    by_record: dict[int, list[Value]] = {r.id: [] for r in records}
+    for value in values:
+        by_record[value.record_id].append(value)
+    return [RecordView(r, by_record[r.id]) for r in records]
+
+
 def current_records(
     session: Session, document_id: int, annotator: str | None = None
 ) -> list[RecordView]:
@@ -167,16 +179,7 @@ def current_records(
     condition = Record.origin == Origin.HUMAN
     if latest is not None:
         condition = or_(condition, Record.extraction_id == latest.id)
-    records = session.exec(
-        select(Record).where(Record.document_id == document_id, condition).order_by(Record.id)
-    ).all()
-    values = session.exec(
-        select(Value).where(col(Value.record_id).in_([r.id for r in records])).order_by(Value.id)
-    ).all()
-    by_record: dict[int, list[Value]] = {r.id: [] for r in records}
-    for value in values:
-        by_record[value.record_id].append(value)
-    views = [RecordView(r, by_record[r.id]) for r in records]
+    views = record_views(session, Record.document_id == document_id, condition)
     if annotator is not None and _independent(session, document_id):
         return _overlap().overlay(session, views, annotator)
     return views

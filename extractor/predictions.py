@@ -12,12 +12,11 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from db.documents import NewDocument, text_sha256
-from db.models import Document, Extraction, Record, Run, Value
+from db.models import Document, Extraction, Run
+from db.reviewed import proposed_records
 from extractor.ingest import Problem, read_paths
 from extractor.rules import extract_records
-from schemas.codebook import MatchKind, RecordKind
 from schemas.gold import GoldDocument, gold_document
-from schemas.records import Citation, GroundedRecord, GroundedValue
 
 
 class PredictionError(Exception):
@@ -44,50 +43,6 @@ def read_gold_file(path: Path) -> list[GoldDocument]:
 # --- a stored run ----------------------------------------------------------------------
 
 
-def _model_value(value: Value, text: str) -> GroundedValue:
-    """A value as the run produced it: review edits do not leak into a run's score."""
-    has_span = value.model_start is not None and value.model_end is not None
-    return GroundedValue(
-        field=value.field,
-        value=value.model_value,
-        citation=Citation(
-            quote=value.model_quote,
-            source=text[value.model_start : value.model_end] if has_span else None,
-            start=value.model_start,
-            end=value.model_end,
-            match=MatchKind(value.match) if value.match else None,
-            score=value.score,
-        ),
-    )
-
-
-def _run_records(session: Session, extraction: Extraction, text: str) -> list[GroundedRecord]:
-    records = session.exec(
-        select(Record).where(Record.extraction_id == extraction.id).order_by(col(Record.id))
-    ).all()
-    values = session.exec(
-        select(Value).where(col(Value.record_id).in_([r.id for r in records])).order_by(Value.id)
-    ).all()
-    by_record: dict[int, list[Value]] = {r.id: [] for r in records}
-    for value in values:
-        by_record[value.record_id].append(value)
-    return [
-        GroundedRecord(
-            kind=RecordKind(r.kind),
-            key=r.key,
-            evidence=Citation(
-                quote=r.evidence_quote,
-                source=r.evidence_source,
-                start=r.evidence_start,
-                end=r.evidence_end,
-                match=MatchKind(r.evidence_match) if r.evidence_match else None,
-            ),
-            values=[_model_value(v, text) for v in by_record[r.id]],
-        )
-        for r in records
-    ]
-
-
 def run_predictions(session: Session, run_id: int) -> list[GoldDocument]:
     """What a stored run extracted, one document per successful extraction."""
     if session.get(Run, run_id) is None:
@@ -102,7 +57,7 @@ def run_predictions(session: Session, run_id: int) -> list[GoldDocument]:
         gold_document(
             document.external_id or document.sha256,
             document.sha256,
-            _run_records(session, extraction, document.text),
+            proposed_records(session, extraction.id, document.text),
         )
         for extraction, document in rows
     ]
