@@ -207,29 +207,30 @@ def _spans(loaded: Loaded) -> list[Span]:
 # --- the active value ---------------------------------------------------------
 
 
-def _after(outcome: Outcome, value_id: int, advance: bool) -> None:
+def _after(outcome: Outcome, advance_from: int | None = None) -> None:
+    """Show what a step did; after a decision, move on from `advance_from` to the next
+    pending value; after an undo or an addition, show the value it touched."""
     state.flash(outcome.message, "toast" if outcome.ok else "warning", where="doc")
-    if outcome.ok and advance:
-        st.session_state["advance"] = value_id
+    if outcome.ok and advance_from is not None:
+        st.session_state["advance"] = advance_from
     if outcome.value_id is not None:
         state.select(outcome.value_id)
 
 
 def _accept(annotator: str, value_id: int, version: int) -> None:
     with db() as session:
-        _after(actions.accept(session, value_id, annotator, version), value_id, True)
+        _after(actions.accept(session, value_id, annotator, version), value_id)
 
 
 def _reject(annotator: str, value_id: int, version: int) -> None:
     with db() as session:
-        _after(actions.reject(session, value_id, annotator, version), value_id, True)
+        _after(actions.reject(session, value_id, annotator, version), value_id)
 
 
 def _undo(annotator: str, document_id: int) -> None:
     _stop_edit()
     with db() as session:
-        outcome = actions.undo(session, document_id, annotator)
-    _after(outcome, outcome.value_id or 0, False)
+        _after(actions.undo(session, document_id, annotator))
 
 
 def _move(order: list[int], current: int | None, by: int) -> None:
@@ -362,7 +363,7 @@ def _edit_panel(
             outcome = actions.edit(session, value.id, annotator, value.version, new_value, typed)
         if outcome.ok:
             st.session_state.pop("editing", None)
-        _after(outcome, value.id, True)
+        _after(outcome, value.id)
         _refresh()
     return preview
 
@@ -401,7 +402,7 @@ def _cards(loaded: Loaded, active: int | None) -> None:
             for value in view.values:
                 note = _MATCH_NOTE.get(value.match, "") if value.decision is None else ""
                 label = (
-                    f"{_DECISION_ICON[value.decision]} {value.field}: "
+                    f"{_DECISION_ICON[value.decision]} {md_escape(value.field)}: "
                     f"{md_escape(format_value(value.field, value.value))}{note}"
                 )
                 st.button(
@@ -469,7 +470,7 @@ def _add_panel(annotator: str, loaded: Loaded) -> tuple[int, int] | None:
                 outcome = actions.add_missing(
                     session, loaded.document.id, annotator, kind, evidence, values
                 )
-            _after(outcome, 0, False)
+            _after(outcome)
             if outcome.ok:
                 st.session_state["add-generation"] = generation + 1
             _refresh()

@@ -15,6 +15,7 @@ from db.auth import (
     verify_password,
 )
 from extractor.cli import app
+from extractor.cli_review import streamlit_command
 
 
 def test_a_password_verifies_only_against_its_own_hash():
@@ -69,3 +70,23 @@ def test_the_cli_adds_lists_and_removes_annotators(tmp_path, monkeypatch):
     assert runner.invoke(app, ["annotator", "remove", "omar"]).exit_code == 1
     monkeypatch.delenv("ATHAR_AUTH_FILE")
     assert runner.invoke(app, ["annotator", "list"]).exit_code == 2
+
+
+def test_review_refuses_team_mode_without_annotators(tmp_path):
+    empty = tmp_path / "auth"
+    empty.write_text("# nobody yet\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["review", "--db", str(tmp_path / "athar.db"), "--auth-file", str(empty)]
+    )
+    assert result.exit_code == 2
+    assert "athar annotator add" in result.output
+
+
+def test_review_serves_headless_without_usage_statistics():
+    command = streamlit_command(8600, "127.0.0.1")
+    assert command[command.index("run") + 1].endswith("review_app/app.py")
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert options["--server.port"] == "8600"
+    assert options["--server.address"] == "127.0.0.1"
+    assert options["--server.headless"] == "true"
+    assert options["--browser.gatherUsageStats"] == "false"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from review_seed import SCRIPT_ARTICLE, seed, variants
 from review_server import start_server
 from sqlalchemy import Engine
@@ -53,10 +54,13 @@ def app(tmp_path_factory) -> Iterator[App]:
 # --- driving the page -------------------------------------------------------------
 
 
-# Counts finished script runs and notes when the run state last changed, so a
-# step can wait for the run it caused, and for any run that one asked for
-# (st.rerun) to be over as well: the page is settled once the app has been
-# "not running" for QUIET ms.
+# Counts finished script runs and notes when the run state last changed. A
+# step waits for what it should show (`until`) or, when nothing visible
+# changes, for a run to finish; either way the page counts as settled once the
+# app has been "not running" for QUIET ms, so a run asked for by the one before
+# (st.rerun) is over too. Two quick state changes can reach the page in one
+# task and leave no trace, so a step that saw no run at all settles after
+# NO_RUN ms of quiet.
 RUN_WATCH = """
 window.__runs = 0;
 window.__changed = performance.now();
@@ -68,10 +72,13 @@ document.addEventListener('DOMContentLoaded', () => new MutationObserver((change
 }).observe(document.documentElement,
            {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']}));
 """
-QUIET = 150
-SETTLED = f"""runs => window.__runs > runs
-  && document.querySelector('{IDLE}') !== null
-  && performance.now() - window.__changed > {QUIET}"""
+QUIET, NO_RUN = 150, 1500
+SETTLED = f"""([runs, since]) => {{
+  const quiet = performance.now() - Math.max(window.__changed, since);
+  return document.querySelector('{IDLE}') !== null
+    && performance.now() - window.__changed > {QUIET}
+    && (window.__runs > runs || quiet > {NO_RUN});
+}}"""
 
 
 def new_page(browser, **options):
@@ -80,11 +87,14 @@ def new_page(browser, **options):
     return context.new_page()
 
 
-def after_run(page, action) -> None:
-    """Do `action` and wait until the runs it triggers are over."""
-    runs = page.evaluate("window.__runs")
+def after_run(page, action, until: str | None = None) -> None:
+    """Do `action`, wait for the `until` selector if given, then for the page to settle."""
+    runs, since = page.evaluate("[window.__runs, performance.now()]")
     action()
-    page.wait_for_function(SETTLED, arg=runs, polling=50)
+    if until is not None:
+        page.wait_for_selector(until)
+        runs = -1
+    page.wait_for_function(SETTLED, arg=[runs, since], polling=50)
 
 
 def sign_in(page, app: App, name: str, path: str | None = "/") -> None:
@@ -102,27 +112,27 @@ def active(page) -> int:
     return int(page.locator("[data-active-value]").get_attribute("data-active-value"))
 
 
-def shortcut(page, key: str) -> None:
+def shortcut(page, key: str, until: str | None = None) -> None:
     """A shortcut key, pressed with the focus on the page (shortcuts skip text inputs)."""
     page.locator(".st-key-accept button").wait_for()
     page.evaluate("document.activeElement?.blur()")
-    after_run(page, lambda: page.keyboard.press(key))
+    after_run(page, lambda: page.keyboard.press(key), until)
 
 
-def wait_active(page, value_id: int, version: int | None = None) -> None:
-    """Wait for a value to be the active one (and, when given, at that version)."""
+def shown(value_id: int, version: int | None = None) -> str:
+    """Selector of the active-value panel showing this value (at this version)."""
     at_version = f'[data-version="{version}"]' if version is not None else ""
-    page.wait_for_selector(f'[data-active-value="{value_id}"]{at_version}')
+    return f'[data-active-value="{value_id}"]{at_version}'
 
 
 def press(page, key: str, then_active: int, version: int | None = None) -> None:
-    shortcut(page, key)
-    wait_active(page, then_active, version)
+    shortcut(page, key, until=shown(then_active, version))
 
 
 def open_next(page) -> int:
-    after_run(page, page.get_by_role("button", name="Open next document").click)
-    page.wait_for_selector("[data-active-value]")
+    after_run(
+        page, page.get_by_role("button", name="Open next document").click, "[data-active-value]"
+    )
     return int(page.evaluate("new URLSearchParams(location.search).get('doc')"))
 
 
@@ -132,11 +142,19 @@ def values_in_order(app: App, document_id: int) -> list[Value]:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit select box from the keyboard: type it, press Enter."""
+    """Pick an option in a Streamlit select box from the keyboard: type it, press Enter.
+
+    The list is opened again if a redraw closed it before the option showed."""
     box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).wait_for()
+    item = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        box.click()
+        box.fill(option)
+        try:
+            item.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            box.press("Escape")
     after_run(page, lambda: box.press("Enter"))
     assert box.input_value() == option
 
@@ -162,17 +180,16 @@ def test_an_annotator_reviews_a_whole_document_from_the_keyboard(app, browser, a
 
     press(page, "a", count.id)  # accept the category with the keyboard
 
-    shortcut(page, "e")  # edit the count and its quote
+    shortcut(page, "e", until=".st-key-save")  # edit the count and its quote
     choose(page, "qualifier", "exact")
     type_in(page, "N", "20")
     type_in(page, "supporting quote (as in the article)", "وأصيب 20")
     assert page.get_by_text("found (exact").is_visible()
-    after_run(page, page.get_by_role("button", name="Save").click)
-    wait_active(page, unit.id)
+    after_run(page, page.get_by_role("button", name="Save").click, shown(unit.id))
 
     page.reload()  # the URL keeps the place; team mode asks for the password again
     sign_in(page, app, "amal", path=None)
-    wait_active(page, unit.id)
+    page.wait_for_selector(shown(unit.id))
 
     press(page, "x", values[3].id)  # reject the unit
 
@@ -184,9 +201,10 @@ def test_an_annotator_reviews_a_whole_document_from_the_keyboard(app, browser, a
     type_in(page, "number phrase (e.g. ما لا يقل عن 7)", "نحو 30")
     choose(page, "qualifier", "approx")
     type_in(page, "N", "30")
-    after_run(page, page.get_by_role("button", name="Add record").click)
-    page.wait_for_function(
-        "() => document.querySelector('[data-active-value]')?.textContent.includes('HF1')"
+    after_run(
+        page,
+        page.get_by_role("button", name="Add record").click,
+        '[data-active-value]:has-text("HF1")',
     )
     page.locator(".doc-title").scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "review-document.png")
@@ -195,8 +213,7 @@ def test_an_annotator_reviews_a_whole_document_from_the_keyboard(app, browser, a
     assert direction == "rtl"
 
     # The new record is shown after adding it; go back to the first value still pending.
-    after_run(page, page.locator(f".st-key-pick-{values[3].id} button").click)
-    wait_active(page, values[3].id)
+    after_run(page, page.locator(f".st-key-pick-{values[3].id} button").click, shown(values[3].id))
     for following in ids[4:]:
         press(page, "a", following)
     press(page, "a", ids[-1], version=1)  # the last one stays shown, now decided
@@ -273,8 +290,7 @@ def test_a_stale_write_is_refused_in_the_page(app, browser):
     with Session(app.engine, expire_on_commit=False) as s:
         value = s.get(Value, shown)
         decide(s, shown, "a re-extraction", Decision.REJECTED, value.version)
-    shortcut(page, "a")
-    page.get_by_text("since you opened it").wait_for()
+    shortcut(page, "a", until="text=since you opened it")
     panel = page.locator("[data-active-value]")
     assert panel.get_attribute("data-active-value") == str(shown)
     assert "rejected" in panel.inner_text()
