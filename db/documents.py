@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db.models import Document, Record, Value
+from db.models import Document, Extraction, Record, Value
 
 
 def text_sha256(text: str) -> str:
@@ -62,7 +62,7 @@ def corpus_status(session: Session) -> CorpusStatus:
         session.exec(select(Document.state, func.count()).group_by(Document.state)).all()
     )
     extracted = session.exec(
-        select(func.count(func.distinct(Record.document_id))).where(Record.origin == "model")
+        select(func.count(func.distinct(Extraction.document_id))).where(Extraction.status == "ok")
     ).one()
     records = session.exec(select(func.count()).select_from(Record)).one()
     by_review = _counts(session, Value.decision, "pending")

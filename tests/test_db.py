@@ -115,3 +115,13 @@ def test_database_url_from_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url() == "postgresql+psycopg://u@h/db"
     assert database_url("local.db") == "sqlite:///local.db"
+
+
+def test_a_document_with_nothing_to_extract_still_counts_as_extracted(any_engine):
+    with session_scope(any_engine) as session:
+        document = add_document(session, NewDocument(text="بيان سياسي لا أرقام فيه."))
+        run = start_run(session, **run_settings())
+        store_extraction(session, document, run, [], Provenance())
+    with Session(any_engine) as session:
+        report = corpus_status(session)
+        assert (report.extracted_documents, report.records) == (1, 0)
