@@ -39,6 +39,17 @@ DEFAULTS: dict[RecordKind, dict[str, Any]] = {
 
 NONE = "—"
 
+# Qualifiers whose count is read from one number N the text states.
+NEEDS_N = frozenset(
+    {
+        Qualifier.EXACT,
+        Qualifier.AT_LEAST,
+        Qualifier.MORE_THAN,
+        Qualifier.LESS_THAN,
+        Qualifier.APPROX,
+    }
+)
+
 
 def count_payload(
     qualifier: Qualifier | str,
@@ -55,14 +66,7 @@ def count_payload(
     Raises ValueError with a message for the reviewer when something is missing.
     """
     qualifier = Qualifier(qualifier)
-    needs_n = {
-        Qualifier.EXACT,
-        Qualifier.AT_LEAST,
-        Qualifier.MORE_THAN,
-        Qualifier.LESS_THAN,
-        Qualifier.APPROX,
-    }
-    if qualifier in needs_n and n is None:
+    if qualifier in NEEDS_N and n is None:
         raise ValueError(f"a count with qualifier {qualifier.value} needs its number")
     best = lo = hi = None
     if qualifier == Qualifier.EXACT:

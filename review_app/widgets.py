@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from review_app.fields import VAGUE_SCALES, count_inputs, count_payload
+from review_app.fields import NEEDS_N, VAGUE_SCALES, count_inputs, count_payload
 from schemas.actors import CANONICAL_ACTORS
 from schemas.codebook import DatePrecision, EventType, FigureCategory, Qualifier, ScopeKind, Unit
 
@@ -62,13 +62,7 @@ def count(current: dict[str, Any] | None, key: str) -> dict[str, Any]:
     qualifiers = [q.value for q in Qualifier]
     qualifier = Qualifier(_choice("qualifier", qualifiers, start["qualifier"], f"{key}-q"))
     n = low = high = term = scale = None
-    if qualifier in {
-        Qualifier.EXACT,
-        Qualifier.AT_LEAST,
-        Qualifier.MORE_THAN,
-        Qualifier.LESS_THAN,
-        Qualifier.APPROX,
-    }:
+    if qualifier in NEEDS_N:
         n = st.number_input("N", min_value=0, value=start["n"], step=1, key=f"{key}-n")
     elif qualifier == Qualifier.RANGE:
         low = st.number_input("from", min_value=0, value=start["low"], step=1, key=f"{key}-lo")
