@@ -8,7 +8,7 @@ the whole document or nothing.
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Subquery, func, insert
 from sqlmodel import Session, col, select
 
 from db.models import Document, Extraction, Record, Run, Value, utcnow
@@ -219,3 +219,13 @@ def update_grounding(
             session.add(row)
             changed += 1
     return changed, unmatched
+
+
+def latest_extractions() -> Subquery:
+    """Each document's newest successful extraction: (document_id, extraction_id)."""
+    return (
+        select(Extraction.document_id, func.max(Extraction.id).label("extraction_id"))
+        .where(Extraction.status == "ok")
+        .group_by(Extraction.document_id)
+        .subquery("latest")
+    )

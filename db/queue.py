@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
 from sqlmodel import Session, col
 
+from db.extractions import latest_extractions
 from db.models import Annotator, Document, Extraction, Record, Value, utcnow
 from db.review import claim_next, claimable
 from schemas.codebook import DocState, MatchKind, Origin
@@ -76,16 +77,6 @@ class FilterChoices:
     annotators: list[str]
 
 
-def _latest():
-    """Each document's newest successful extraction."""
-    return (
-        select(Extraction.document_id, func.max(Extraction.id).label("extraction_id"))
-        .where(Extraction.status == "ok")
-        .group_by(Extraction.document_id)
-        .subquery("latest")
-    )
-
-
 def _pending_where(condition):
     return func.coalesce(func.sum(case((and_(col(Value.decision).is_(None), condition), 1))), 0)
 
@@ -121,7 +112,7 @@ def _worked_on(annotator: str):
 
 
 def _base(filters: QueueFilter) -> tuple[Select, dict]:
-    latest = _latest()
+    latest = latest_extractions()
     counts = _counts(latest)
     columns = {
         "total": func.coalesce(counts.c.total, 0),

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from db.extractions import latest_extractions
 from db.models import Document, Extraction, Judgement, Record, ReviewCopy, Value
 from schemas.codebook import Decision, Origin
 
@@ -54,18 +55,9 @@ class Misses:
         return asdict(self)
 
 
-def _latest():
-    return (
-        select(Extraction.document_id, func.max(Extraction.id).label("extraction_id"))
-        .where(Extraction.status == "ok")
-        .group_by(Extraction.document_id)
-        .subquery("latest")
-    )
-
-
 def field_verdicts(session: Session, run_id: int | None = None) -> list[FieldVerdicts]:
     """Decisions on the model's values, per backend, model, prompt version and field."""
-    latest = _latest()
+    latest = latest_extractions()
     outcome = case(
         (col(Value.decision).is_not(None), Value.decision),
         (Record.rejected, Decision.REJECTED.value),
@@ -107,7 +99,7 @@ def field_verdicts(session: Session, run_id: int | None = None) -> list[FieldVer
 
 def misses(session: Session, run_id: int | None = None) -> list[Misses]:
     """Records annotators added, per backend, model, prompt version and kind."""
-    latest = _latest()
+    latest = latest_extractions()
     query = (
         select(
             Extraction.backend,
