@@ -111,8 +111,7 @@ def release(session: Session, document_id: int, annotator: str) -> None:
 def holds_lease(session: Session, document_id: int, annotator: str) -> bool:
     if _independent(session, document_id):
         return _overlap().holds_copy(session, document_id, annotator)
-    document = session.get(Document, document_id)
-    session.refresh(document)
+    document = session.get(Document, document_id, populate_existing=True)
     return (
         document is not None
         and document.claimed_by == annotator
