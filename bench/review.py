@@ -43,18 +43,8 @@ from db.documents import text_sha256  # noqa: E402
 from db.engine import make_engine, migrate, session_scope  # noqa: E402
 from db.models import Document, Extraction, Record, Run, Value  # noqa: E402
 from db.queue import queue_page  # noqa: E402
+from tests.browser.browser_launch import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -34,6 +34,7 @@ from db.review import (
     audit_log,
     current_records,
     decide,
+    edit_changes,
     ensure_annotator,
     pending_values,
 )
@@ -281,20 +282,8 @@ def judge(
     base = value if decision == Decision.ACCEPTED else (existing or value)
     state = {k: getattr(base, k) for k in _STATE}
     if decision == Decision.EDITED:
-        if new_value is None and citation is None:
-            raise ReviewError("an edit needs a new value or a new quote")
-        if citation is not None:
-            if citation.source is None:
-                raise ReviewError(f"the quote {citation.quote!r} is not in the article")
-            citation.check(session.get(Document, value.document_id).text)
-            state |= {
-                "quote": citation.quote,
-                "source": citation.source,
-                "start": citation.start,
-                "end": citation.end,
-            }
-        if new_value is not None:
-            state["value"] = new_value
+        text = session.get(Document, value.document_id).text
+        state |= edit_changes(text, new_value, citation)
     changes = state | {"decision": decision.value, "decided_at": utcnow()}
     before = _snapshot(existing)
     if existing is None:

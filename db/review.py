@@ -265,6 +265,26 @@ def _apply(
     return value
 
 
+def edit_changes(text: str, new_value: Any, citation: Citation | None) -> dict[str, Any]:
+    """The columns an edit changes; refuses an empty edit or a quote not in the article."""
+    if new_value is None and citation is None:
+        raise ReviewError("an edit needs a new value or a new quote")
+    changes: dict[str, Any] = {}
+    if citation is not None:
+        if citation.source is None:
+            raise ReviewError(f"the quote {citation.quote!r} is not in the article")
+        citation.check(text)
+        changes |= {
+            "quote": citation.quote,
+            "source": citation.source,
+            "start": citation.start,
+            "end": citation.end,
+        }
+    if new_value is not None:
+        changes["value"] = new_value
+    return changes
+
+
 def decide(
     session: Session,
     value_id: int,
@@ -303,20 +323,7 @@ def decide(
         "decided_at": utcnow(),
     }
     if decision == Decision.EDITED:
-        if new_value is None and citation is None:
-            raise ReviewError("an edit needs a new value or a new quote")
-        if citation is not None:
-            if citation.source is None:
-                raise ReviewError(f"the quote {citation.quote!r} is not in the article")
-            citation.check(document.text)
-            changes |= {
-                "quote": citation.quote,
-                "source": citation.source,
-                "start": citation.start,
-                "end": citation.end,
-            }
-        if new_value is not None:
-            changes["value"] = new_value
+        changes |= edit_changes(document.text, new_value, citation)
     value = _apply(session, value_id, expected_version, changes)
     record = session.get(Record, value.record_id)
     if decision == Decision.REJECTED and value.field in CORE_FIELDS[RecordKind(record.kind)]:
